@@ -1,0 +1,279 @@
+"""The engine: decode, parse once, run every enabled rule in one batched traversal,
+compute ranges for what was reported, apply suppressions.
+
+Interfaces (CLI, flake8, reporters) call ``lint_source`` and never see a rule.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from fastapi_rules_lint.core.context import ModuleContext
+from fastapi_rules_lint.core.diagnostics import Diagnostic, Fix, Location, TextEdit
+from fastapi_rules_lint.core.fastapi import ProjectIndex, analyse_module
+from fastapi_rules_lint.core.names import BindingTable, build_binding_table
+from fastapi_rules_lint.core.noqa import parse_suppressions
+from fastapi_rules_lint.core.positions import LineIndex, node_ranges
+from fastapi_rules_lint.core.registry import all_rules, select_codes
+from fastapi_rules_lint.core.rule import NodeFix, Report, Requires, Rule, RuleOptions
+from fastapi_rules_lint.core.source import DecodedSource, SourceDecodeError, decode_source
+
+SYNTAX_ERROR = "FRL001"
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    """Which rules run and with which options. Build once per run."""
+
+    enabled: frozenset[str] = field(default_factory=select_codes)
+    options: Mapping[str, RuleOptions] = field(default_factory=dict)
+
+    def options_for(self, rule: type[Rule]) -> RuleOptions:
+        """The configured options of ``rule`` (its defaults when not configured)."""
+        configured = self.options.get(rule.code)
+        return configured if configured is not None else rule.options_model()
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """The diagnostics of one file plus the decoded source they refer to."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    source: DecodedSource | None
+
+
+class _EnterContext(cst.BatchableCSTVisitor):
+    """Runs first in the batch: pushes context before any rule's ``visit_*``."""
+
+    def __init__(self, context: ModuleContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.context.enter_function(node)
+        self.context.anchors.append(node.name)
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.context.enter_function(node)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.context.enter_class(node)
+        self.context.anchors.append(node.name)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.context.anchors.append(node)
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self.context.anchors.append(node)
+
+    def _compound(self, node: cst.CSTNode) -> None:
+        self.context.anchors.append(node)
+
+    visit_If = visit_While = visit_For = visit_With = visit_Try = visit_TryStar = _compound
+    visit_Match = _compound
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.context.record_local_import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.context.record_local_import(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self.context.functions:
+            self.context.record_local_assignment([t.target for t in node.targets], node.value)
+
+
+class _LeaveContext(cst.BatchableCSTVisitor):
+    """Runs last in the batch: pops context after every rule's ``leave_*``."""
+
+    def __init__(self, context: ModuleContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.context.leave_function()
+        self.context.anchors.pop()
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.context.leave_function()
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.context.leave_class()
+        self.context.anchors.pop()
+
+    def _pop_anchor(self, original_node: cst.CSTNode) -> None:
+        self.context.anchors.pop()
+
+    leave_SimpleStatementLine = leave_Decorator = leave_If = leave_While = _pop_anchor
+    leave_For = leave_With = leave_Try = leave_TryStar = leave_Match = _pop_anchor
+
+
+def _module_requirements(table: BindingTable, uses_fastapi: bool) -> Requires:
+    found = Requires.ANY_MODULE
+    if uses_fastapi:
+        found |= Requires.FASTAPI
+    if table.imports_module("pydantic", "pydantic_settings", "sqlmodel"):
+        found |= Requires.PYDANTIC
+    if table.imports_module("sqlalchemy", "sqlmodel", "flask_sqlalchemy"):
+        found |= Requires.SQLALCHEMY
+    return found
+
+
+def _error(path: str, row: int, column: int, message: str) -> Diagnostic:
+    location = Location(row, column)
+    return Diagnostic(
+        filename=path,
+        location=location,
+        code=SYNTAX_ERROR,
+        end_location=location,
+        message=message,
+        noqa_row=row,
+    )
+
+
+def _parse(text: str, path: str) -> cst.Module | Diagnostic:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        detail = str(error.message).splitlines()[0] if error.message else "invalid syntax"
+        row, column = error.raw_line, error.raw_column + 1
+    except (RecursionError, MemoryError, ValueError, TypeError) as error:
+        # The native parser rejects some inputs with plain exceptions (deep nesting,
+        # null bytes); they are still "this file cannot be parsed".
+        detail, row, column = f"{type(error).__name__}: {error}", 1, 1
+    # CPython's own error is the clearer one (position and wording users know);
+    # LibCST's stands when this Python accepts what LibCST does not.
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        detail = error.msg
+        row = error.lineno or 1
+        column = error.offset or 1
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    return _error(path, row, column, f"Syntax error: {detail}")
+
+
+def lint_module(
+    module: cst.Module,
+    text: str,
+    path: str,
+    settings: LintSettings,
+    project: ProjectIndex,
+) -> list[Diagnostic]:
+    """Lint an already parsed module whose code is ``text``."""
+    table = build_binding_table(module)
+    fastapi = analyse_module(module, table, text, project)
+    available = _module_requirements(table, fastapi.uses_fastapi)
+    context = ModuleContext(module, path, table, fastapi)
+    reports: list[Report] = []
+    rules: list[Rule] = [
+        rule_class(context, settings.options_for(rule_class), reports.append)
+        for rule_class in all_rules()
+        if rule_class.code in settings.enabled and rule_class.requires & available == rule_class.requires
+    ]
+    if not rules:
+        return []
+    visitors: list[cst.BatchableCSTVisitor] = [_EnterContext(context), *rules, _LeaveContext(context)]
+    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    wrapper.visit_batched(visitors)
+    if not reports:
+        return []
+    return _to_diagnostics(module, text, path, reports)
+
+
+def _to_diagnostics(
+    module: cst.Module, text: str, path: str, reports: Sequence[Report]
+) -> list[Diagnostic]:
+    fix_targets = {
+        target
+        for report in reports
+        if report.fix is not None
+        for target in _fix_nodes(report.fix)
+    }
+    ranges = node_ranges(module, fix_targets)
+    lines = LineIndex.of(ranges.code)
+    suppressions = parse_suppressions(text)
+    diagnostics: list[Diagnostic] = []
+    for report in reports:
+        start, end = ranges.syntactic[report.node]
+        location = lines.location(start)
+        anchor = ranges.syntactic.get(report.anchor) if report.anchor is not module else None
+        noqa_row = lines.location(anchor[0]).row if anchor is not None else location.row
+        code = report.rule.code
+        if suppressions.is_suppressed(code, (location.row, noqa_row)):
+            continue
+        fix = _text_fix(module, report.fix, ranges.inclusive) if report.fix else None
+        diagnostics.append(
+            Diagnostic(
+                filename=path,
+                location=location,
+                code=code,
+                end_location=lines.location(end),
+                message=report.message,
+                noqa_row=noqa_row,
+                fix=fix,
+            )
+        )
+    return diagnostics
+
+
+def _fix_nodes(fix: NodeFix) -> list[cst.CSTNode]:
+    return [old for old, _ in fix.replacements] + [node for node, _, _ in fix.text_insertions]
+
+
+def _text_fix(
+    module: cst.Module, fix: NodeFix, inclusive: Mapping[cst.CSTNode, tuple[int, int]]
+) -> Fix | None:
+    edits: list[TextEdit] = []
+    for old, new in fix.replacements:
+        if old not in inclusive:
+            return None
+        start, end = inclusive[old]
+        content = module.code_for_node(new) if new is not None else ""
+        edits.append(TextEdit(start, end, content))
+    for anchor, text, before in fix.text_insertions:
+        if anchor not in inclusive:
+            return None
+        start, end = inclusive[anchor]
+        offset = start if before else end
+        edits.append(TextEdit(offset, offset, text))
+    edits.sort(key=lambda edit: (edit.start, edit.end))
+    return Fix(fix.applicability, fix.message, tuple(edits), fix.imports)
+
+
+def lint_text(
+    text: str,
+    path: str = "<stdin>",
+    settings: LintSettings | None = None,
+    project: ProjectIndex | None = None,
+) -> list[Diagnostic]:
+    """Lint decoded source text; FRL001 when it does not parse."""
+    settings = settings or LintSettings()
+    parsed = _parse(text, path)
+    if isinstance(parsed, Diagnostic):
+        return [parsed] if SYNTAX_ERROR in settings.enabled else []
+    diagnostics = lint_module(parsed, text, path, settings, project or ProjectIndex())
+    diagnostics.sort()
+    return diagnostics
+
+
+def lint_bytes(
+    data: bytes,
+    path: str,
+    settings: LintSettings | None = None,
+    project: ProjectIndex | None = None,
+) -> LintResult:
+    """Lint a file's raw bytes (decoded as Python would decode them)."""
+    settings = settings or LintSettings()
+    try:
+        source = decode_source(data)
+    except SourceDecodeError as error:
+        diagnostic = _error(path, error.row, error.column, str(error))
+        found = (diagnostic,) if SYNTAX_ERROR in settings.enabled else ()
+        return LintResult(found, None)
+    return LintResult(tuple(lint_text(source.text, path, settings, project)), source)

@@ -1,0 +1,182 @@
+"""The rule base class: one rule is one class carrying its code, docs, options and examples.
+
+A rule is a ``libcst.BatchableCSTVisitor``: the engine batches every enabled rule into a
+single traversal. It reads facts from ``self.context`` (names, FastAPI semantics, the
+enclosing function) and calls ``self.report(node, ...)``. It never prints, reads files,
+or touches the environment; its options are a frozen Pydantic model built from config.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import libcst as cst
+from pydantic import BaseModel, ConfigDict
+
+from fastapi_rules_lint.core.context import ModuleContext
+from fastapi_rules_lint.core.diagnostics import Applicability, ImportRequest
+
+
+class Requires(enum.Flag):
+    """Which modules a rule can fire in; the engine skips the others."""
+
+    ANY_MODULE = 0
+    FASTAPI = enum.auto()
+    PYDANTIC = enum.auto()
+    SQLALCHEMY = enum.auto()
+
+
+class RuleOptions(BaseModel):
+    """Base of every rule's options: frozen, kebab-case keys, unknown keys rejected."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        alias_generator=lambda name: name.replace("_", "-"),
+        populate_by_name=True,
+    )
+
+
+class NoOptions(RuleOptions):
+    """For rules without options."""
+
+
+_RANGE = re.compile(r"^(\d+):(\d+)(?:-(\d+):(\d+))?$")
+
+
+@dataclass(frozen=True)
+class Clean:
+    """Example code the rule must not report."""
+
+    code: str
+    note: str = ""
+    options: dict[str, object] = field(default_factory=dict)
+    path: str = "example.py"
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """Example code the rule reports, at the given ranges (``"row:col"`` or
+    ``"row:col-row:col"``, 1-based), optionally with the code its fix produces."""
+
+    code: str
+    at: tuple[str, ...]
+    fixed: str | None = None
+    unsafe: bool = False
+    """Whether ``fixed`` needs ``--unsafe-fixes``."""
+    note: str = ""
+    options: dict[str, object] = field(default_factory=dict)
+    path: str = "example.py"
+
+    def __post_init__(self) -> None:
+        if not self.at:
+            raise ValueError("a flagged example must expect at least one diagnostic")
+        for spec in self.at:
+            if _RANGE.match(spec) is None:
+                raise ValueError(f"bad range {spec!r}: use 'row:col' or 'row:col-row:col'")
+
+    def expected(self) -> tuple[tuple[int, int, int | None, int | None], ...]:
+        """The expected ranges as (row, col, end_row, end_col)."""
+        parsed = []
+        for spec in self.at:
+            match = _RANGE.match(spec)
+            assert match is not None
+            row, col, end_row, end_col = match.groups()
+            parsed.append(
+                (
+                    int(row),
+                    int(col),
+                    int(end_row) if end_row else None,
+                    int(end_col) if end_col else None,
+                )
+            )
+        return tuple(parsed)
+
+
+Example = Clean | Flagged
+
+
+@dataclass(frozen=True)
+class NodeFix:
+    """A fix as a rule describes it: replace nodes of the module (``None`` removes a
+    statement), and the imports the result needs. The engine turns it into text edits."""
+
+    message: str
+    applicability: Applicability
+    replacements: tuple[tuple[cst.CSTNode, cst.CSTNode | None], ...]
+    imports: tuple[ImportRequest, ...] = ()
+    text_insertions: tuple[tuple[cst.CSTNode, str, bool], ...] = ()
+    """(anchor node, text, before?) — raw text placed before or after a node."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a rule hands to the engine; the engine computes ranges later."""
+
+    rule: type[Rule]
+    node: cst.CSTNode
+    anchor: cst.CSTNode
+    message: str
+    fix: NodeFix | None
+
+
+class Rule(cst.BatchableCSTVisitor):
+    """Base class of every rule. Subclasses set the class variables below and write
+    ``visit_*``/``leave_*`` methods; the docstring is the rule's documentation, in
+    ruff's sections (What it does / Why is this bad? / Example / Use instead /
+    Fix safety / Options)."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    message: ClassVar[str]
+    """A ``str.format`` template: one sentence, backticks around code, no period."""
+    summary: ClassVar[str]
+    requires: ClassVar[Requires] = Requires.ANY_MODULE
+    default_enabled: ClassVar[bool] = True
+    fix_availability: ClassVar[str] = "none"
+    """``none``, ``safe``, ``unsafe`` or ``sometimes`` (for docs and the rules table)."""
+    options_model: ClassVar[type[RuleOptions]] = NoOptions
+    examples: ClassVar[tuple[Example, ...]] = ()
+
+    options: RuleOptions
+
+    def __init__(
+        self, context: ModuleContext, options: RuleOptions, sink: Callable[[Report], None]
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.options = options
+        self._sink = sink
+        self.setup()
+
+    def setup(self) -> None:
+        """Initialise per-file state (rules are built once per file)."""
+
+    def report(
+        self, node: cst.CSTNode, *, fix: NodeFix | None = None, **arguments: object
+    ) -> None:
+        """Report ``node``; ``arguments`` fill the message template."""
+        message = self.message.format(**arguments) if arguments else self.message
+        self._sink(Report(type(self), node, self.context.anchor, message, fix))
+
+    # BatchableCSTVisitor.get_visitors() calls dir() on every instance; rules are built
+    # per file, so the method names are cached per class.
+    _visitor_names: ClassVar[dict[type[Rule], tuple[str, ...]]] = {}
+
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
+        cls = type(self)
+        names = Rule._visitor_names.get(cls)
+        if names is None:
+            names = tuple(
+                attribute
+                for attribute in dir(cls)
+                if attribute.startswith(("visit_", "leave_"))
+                and callable(getattr(cls, attribute))
+                and not getattr(getattr(cls, attribute), "_is_no_op", False)
+            )
+            Rule._visitor_names[cls] = names
+        return {name: getattr(self, name) for name in names}

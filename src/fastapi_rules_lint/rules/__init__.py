@@ -1,0 +1,1 @@
+"""One module per rule; the registry discovers every ``Rule`` subclass defined here."""

@@ -1,0 +1,37 @@
+"""FRL001: the file cannot be parsed or decoded."""
+
+from __future__ import annotations
+
+from fastapi_rules_lint.core.rule import Clean, Flagged, Rule
+
+
+class SyntaxErrorRule(Rule):
+    """## What it does
+    Reports a file that cannot be decoded or parsed, at the error position.
+
+    ## Why is this bad?
+    No other rule can check a file that does not parse; the run goes on with the other
+    files and exits with status 1.
+
+    ## Example
+    ```python
+    def handler(:
+        ...
+    ```
+
+    ## Use instead
+    Fix the syntax error.
+
+    ## Fix safety
+    No fix.
+    """
+
+    code = "FRL001"
+    name = "syntax-error"
+    message = "Syntax error: {detail}"
+    summary = "The file cannot be parsed (or decoded)"
+    examples = (
+        Clean("x: int = 1\n"),
+        Flagged("def handler(:\n    pass\n", at=("1:13",)),
+        Flagged("x = (1,\n", at=("1:5",), note="an unclosed bracket, reported where it opens"),
+    )
