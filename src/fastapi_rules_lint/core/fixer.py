@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_rules_lint.core.diagnostics import Applicability, Diagnostic, Fix
+from fastapi_rules_lint.core.diagnostics import Applicability, Diagnostic, Fix, TextEdit
 from fastapi_rules_lint.core.engine import LintSettings, lint_text
 from fastapi_rules_lint.core.fastapi import ProjectIndex
 
@@ -45,7 +45,7 @@ def is_applicable(fix: Fix | None, *, unsafe: bool) -> bool:
 def _apply(text: str, fixes: list[tuple[str, Fix]]) -> tuple[str, Counter[str]]:
     """Apply fixes whose edits do not overlap an earlier accepted fix's."""
     accepted: list[tuple[int, int]] = []
-    edits = []
+    edits: list[TextEdit] = []
     applied: Counter[str] = Counter()
     for code, fix in fixes:
         spans = [(edit.start, edit.end) for edit in fix.edits]
