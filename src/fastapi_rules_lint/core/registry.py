@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import types
 from collections.abc import Iterable
 from functools import cache
 
@@ -30,6 +31,8 @@ def all_rules() -> tuple[type[Rule], ...]:
         for value in vars(module).values():
             if (
                 isinstance(value, type)
+                # On 3.10 `isinstance(list[int], type)` is True and issubclass() raises.
+                and not isinstance(value, types.GenericAlias)
                 and issubclass(value, Rule)
                 and value.__module__ == module.__name__
                 and "code" in vars(value)

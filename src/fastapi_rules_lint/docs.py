@@ -1,0 +1,190 @@
+"""Rule documentation generated from the rule classes (the one source of truth).
+
+``fastapi-rules rule CODE`` prints ``render_rule``; ``fastapi-rules rules`` prints
+``rules_listing``; the README's rule table is ``rules_table`` (kept fresh by
+``scripts/generate_docs.py``, checked by ``tests/test_docs.py``). Docstrings follow
+ruff's sections; the header line (default, fix availability), the option table
+(types and defaults read from the options model) and the examples are generated.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+
+from pydantic_core import to_jsonable_python
+
+from fastapi_rules_lint.core.registry import UnknownCodeError, all_rules
+from fastapi_rules_lint.core.rule import Clean, Example, Flagged, Rule
+
+REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+TABLE_START = "<!-- rules-table:start -->"
+TABLE_END = "<!-- rules-table:end -->"
+
+_FIX_TEXT = {
+    "none": "No fix available.",
+    "safe": "Fix is always available (safe: applied by `--fix`).",
+    "unsafe": "Fix is always available (unsafe: applied by `--fix --unsafe-fixes`).",
+    "sometimes": "Fix is sometimes available.",
+}
+_HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+
+
+def find_rule(code_or_name: str) -> type[Rule]:
+    """The rule with this code (``FRL103``, any case) or name (``any-type``)."""
+    wanted = code_or_name.strip()
+    for rule in all_rules():
+        if rule.code == wanted.upper() or rule.name == wanted.lower():
+            return rule
+    raise UnknownCodeError(f"unknown rule code or name `{wanted}`")
+
+
+def docstring(rule: type[Rule]) -> str:
+    """The rule's docstring, dedented."""
+    return inspect.cleandoc(rule.__doc__ or "")
+
+
+def sections(rule: type[Rule]) -> dict[str, str]:
+    """The docstring's ``## Heading`` sections, heading → body."""
+    text = docstring(rule)
+    found: dict[str, str] = {}
+    headings = list(_HEADING.finditer(text))
+    for index, heading in enumerate(headings):
+        end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
+        found[heading.group(1)] = text[heading.end() : end].strip()
+    return found
+
+
+def missing_sections(rule: type[Rule]) -> list[str]:
+    """The required sections the rule's docstring lacks (or leaves empty)."""
+    present = sections(rule)
+    return [name for name in REQUIRED_SECTIONS if not present.get(name)]
+
+
+def fix_text(rule: type[Rule]) -> str:
+    """One sentence about fix availability."""
+    return _FIX_TEXT.get(rule.fix_availability, f"Fix: {rule.fix_availability}.")
+
+
+def _type_name(annotation: object) -> str:
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
+
+
+def _toml_value(value: object) -> str:
+    dumped: object = to_jsonable_python(value)
+    if isinstance(value, (set, frozenset)) and isinstance(dumped, list):
+        dumped = sorted(dumped, key=str)
+    return json.dumps(dumped)
+
+
+def options_table(rule: type[Rule]) -> list[str]:
+    """A markdown table of the rule's options: key, type, default (TOML syntax)."""
+    fields = rule.options_model.model_fields
+    if not fields:
+        return []
+    rows = ["| Option | Type | Default |", "|---|---|---|"]
+    for name, info in fields.items():
+        default = info.get_default(call_default_factory=True)
+        rows.append(
+            f"| `{info.alias or name}` | `{_type_name(info.annotation)}` | "
+            f"`{_toml_value(default)}` |"
+        )
+    return rows
+
+
+def _code_block(code: str) -> list[str]:
+    return ["```python", code.rstrip("\n"), "```"]
+
+
+def _example(example: Example) -> list[str]:
+    lines: list[str] = []
+    if example.note:
+        lines.append(f"*{example.note}*")
+    if example.options:
+        settings = ", ".join(f"`{key} = {json.dumps(v)}`" for key, v in example.options.items())
+        lines.append(f"With {settings}:")
+    lines.extend(_code_block(example.code))
+    if isinstance(example, Flagged):
+        lines.append(f"Reported at {', '.join(example.at)}.")
+        if example.fixed is not None:
+            flag = "--fix --unsafe-fixes" if example.unsafe else "--fix"
+            lines.append(f"After `{flag}`:")
+            lines.extend(_code_block(example.fixed))
+    lines.append("")
+    return lines
+
+
+def render_rule(rule: type[Rule]) -> str:
+    """The rule's full documentation in markdown."""
+    default = (
+        "Enabled by default."
+        if rule.default_enabled
+        else "Off by default (opt in with `--select`)."
+    )
+    lines = [
+        f"# {rule.name} ({rule.code})",
+        "",
+        f"{rule.summary}.",
+        "",
+        f"{default} {fix_text(rule)}",
+        "",
+    ]
+    for heading, body in sections(rule).items():
+        lines.extend([f"## {heading}", body, ""])
+        if heading == "Options":
+            lines.extend([*options_table(rule), ""])
+    if "Options" not in sections(rule) and rule.options_model.model_fields:
+        lines.extend(["## Options", *options_table(rule), ""])
+    clean = [example for example in rule.examples if isinstance(example, Clean)]
+    flagged = [example for example in rule.examples if isinstance(example, Flagged)]
+    if flagged:
+        lines.extend(["## Flagged examples", ""])
+        for flagged_example in flagged:
+            lines.extend(_example(flagged_example))
+    if clean:
+        lines.extend(["## Not flagged", ""])
+        for clean_example in clean:
+            lines.extend(_example(clean_example))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _fix_cell(rule: type[Rule]) -> str:
+    return "—" if rule.fix_availability == "none" else rule.fix_availability
+
+
+def rules_table() -> str:
+    """The README's markdown table: code | name | summary | default | fix."""
+    rows = ["| Code | Name | Summary | Default | Fix |", "|---|---|---|---|---|"]
+    for rule in all_rules():
+        summary = rule.summary.replace("|", "\\|")
+        default = "on" if rule.default_enabled else "off"
+        rows.append(f"| {rule.code} | `{rule.name}` | {summary} | {default} | {_fix_cell(rule)} |")
+    return "\n".join(rows) + "\n"
+
+
+def rules_listing() -> str:
+    """The terminal table of ``fastapi-rules rules``."""
+    rules = all_rules()
+    name_width = max([len("NAME"), *(len(rule.name) for rule in rules)])
+    header = f"{'CODE':<8}{'NAME':<{name_width + 2}}{'DEFAULT':<9}{'FIX':<11}SUMMARY"
+    lines = [header]
+    for rule in rules:
+        default = "on" if rule.default_enabled else "off"
+        fix = "-" if rule.fix_availability == "none" else rule.fix_availability
+        lines.append(
+            f"{rule.code:<8}{rule.name:<{name_width + 2}}{default:<9}{fix:<11}{rule.summary}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(text: str) -> str:
+    """``text`` with the rule table between the markers replaced by a fresh one."""
+    start = text.find(TABLE_START)
+    end = text.find(TABLE_END)
+    if start == -1 or end == -1 or end < start:
+        raise ValueError(f"the README lacks the {TABLE_START} ... {TABLE_END} markers")
+    before = text[: start + len(TABLE_START)]
+    return f"{before}\n{rules_table()}{text[end:]}"

@@ -1,0 +1,156 @@
+"""``--add-noqa``: append ``# noqa: CODE`` to the rows that need it.
+
+A diagnostic is silenced by a comment on its ``noqa_row`` (the first row of its
+statement) or its own row, so the comment goes on the ``noqa_row``, or on the
+diagnostic's row when the ``noqa_row``'s end lies inside a multi-line string or is a
+``\\`` continuation (a comment there would be part of the string, or a syntax error).
+When neither row can carry one, the diagnostic is left alone and counted as skipped.
+An existing ``# noqa: A`` on the row is merged (``# noqa: A, B``); any other comment is
+kept and the directive follows it. Syntax errors (FRL001) get no directive: a noqa
+cannot silence them. Only real comments and strings count: the file is tokenized.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi_rules_lint.core.diagnostics import Diagnostic
+from fastapi_rules_lint.core.engine import SYNTAX_ERROR
+from fastapi_rules_lint.core.source import DecodedSource
+from fastapi_rules_lint.files import FileAccessError, write_atomic
+
+_NOQA = re.compile(
+    r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*))?", re.IGNORECASE
+)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+_STARTS = frozenset({"FSTRING_START", "TSTRING_START"})
+_ENDS = frozenset({"FSTRING_END", "TSTRING_END"})
+
+
+@dataclass(frozen=True)
+class NoqaResult:
+    """The new text, how many rows got a directive, how many diagnostics were skipped."""
+
+    text: str
+    added: int
+    skipped: int
+
+
+def _layout(text: str, lines: list[str]) -> tuple[dict[int, tuple[int, str]], set[int]]:
+    """Comments by row (column, text), and rows whose line end no comment can follow."""
+    comments: dict[int, tuple[int, str]] = {}
+    blocked: set[int] = set()
+    open_strings: list[int] = []
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        name = tokenize.tok_name[token.type]
+        if token.type == tokenize.COMMENT:
+            comments[token.start[0]] = (token.start[1], token.string)
+        elif token.type == tokenize.STRING:
+            blocked.update(range(token.start[0], token.end[0]))
+        elif name in _STARTS:
+            open_strings.append(token.start[0])
+        elif name in _ENDS and open_strings:
+            blocked.update(range(open_strings.pop(), token.end[0]))
+    for row, line in enumerate(lines, start=1):
+        if line.rstrip().endswith("\\") and row not in comments:
+            blocked.add(row)
+    return comments, blocked
+
+
+def _merge(comment: str, codes: set[str]) -> str | None:
+    """``comment`` with ``codes`` merged into its noqa; None when it has none."""
+    match = _NOQA.search(comment)
+    if match is None:
+        return None
+    if match.group("codes") is None:
+        return comment  # a bare directive already silences every code
+    existing = {code.upper() for code in re.split(r"[\s,]+", match.group("codes")) if code}
+    merged = ", ".join(sorted(existing | codes))
+    return f"{comment[: match.start()]}# noqa: {merged}{comment[match.end() :]}"
+
+
+def add_noqa(text: str, diagnostics: Iterable[Diagnostic]) -> NoqaResult:
+    """Add noqa directives for ``diagnostics`` to ``text``.
+
+    Raises ``tokenize.TokenError``/``SyntaxError`` when this Python cannot tokenize it."""
+    lines = _LINE.findall(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    comments, blocked = _layout(text, lines)
+    wanted: dict[int, set[str]] = {}
+    skipped = 0
+    for diagnostic in diagnostics:
+        if diagnostic.code == SYNTAX_ERROR:
+            continue
+        candidates = (diagnostic.noqa_row, diagnostic.location.row)
+        row = next((r for r in candidates if r not in blocked), None)
+        if row is None:
+            skipped += 1
+            continue
+        wanted.setdefault(row, set()).add(diagnostic.code)
+    added = 0
+    for row, codes in sorted(wanted.items()):
+        if row > len(lines):
+            skipped += len(codes)
+            continue
+        line = lines[row - 1]
+        body = line.rstrip("\r\n")
+        newline = line[len(body) :]
+        directive = f"# noqa: {', '.join(sorted(codes))}"
+        if row in comments:
+            column, comment = comments[row]
+            merged = _merge(comment, codes)
+            new_comment = merged if merged is not None else f"{comment.rstrip()}  {directive}"
+            body = body[:column] + new_comment + body[column + len(comment) :]
+        else:
+            body = f"{body.rstrip()}  {directive}"
+        if body + newline != line:
+            lines[row - 1] = body + newline
+            added += 1
+    return NoqaResult("".join(lines), added, skipped)
+
+
+@dataclass(frozen=True)
+class NoqaRun:
+    """What ``write_noqa`` did across files."""
+
+    added: int
+    skipped: int
+    errors: tuple[str, ...]
+
+
+def write_noqa(
+    files: Mapping[str, tuple[Path, DecodedSource]], diagnostics: Iterable[Diagnostic]
+) -> NoqaRun:
+    """Add directives for ``diagnostics`` to their files (display name → path and
+    decoded source) and write the changed ones; problems become one-line errors."""
+    by_file: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        by_file.setdefault(diagnostic.filename, []).append(diagnostic)
+    added = skipped = 0
+    errors: list[str] = []
+    for display, found in by_file.items():
+        if display not in files:
+            continue
+        path, source = files[display]
+        try:
+            result = add_noqa(source.text, found)
+            if result.added:
+                write_atomic(path, source.encode(result.text))
+        except (SyntaxError, tokenize.TokenError) as error:
+            errors.append(f"{display}: cannot add noqa directives: cannot tokenize: {error}")
+            continue
+        except UnicodeEncodeError as error:
+            errors.append(f"{display}: cannot add noqa directives: {error}")
+            continue
+        except FileAccessError as error:
+            errors.append(str(error))
+            continue
+        added += result.added
+        skipped += result.skipped
+    return NoqaRun(added, skipped, tuple(errors))

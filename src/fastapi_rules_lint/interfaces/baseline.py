@@ -1,0 +1,131 @@
+"""Baselines: accept today's diagnostics, report only new ones.
+
+A baseline is a JSON file of ``(filename, code, fingerprint)`` entries. The fingerprint
+hashes the code and the stripped text of the lines the diagnostic covers — not its
+message or row — so inserting lines above it, re-indenting it, or rewording a message
+keeps it matched; editing the offending line itself makes it new. Identical entries are
+counted: two baselined ``Any`` on one line don't hide a third. Filenames are stored
+relative to the baseline file's folder, so the file works from any working folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ValidationError
+
+from fastapi_rules_lint.core.diagnostics import Diagnostic
+from fastapi_rules_lint.files import FileAccessError, read_source, write_atomic
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class BaselineError(Exception):
+    """The baseline file is missing or invalid (one-line message)."""
+
+
+class BaselineEntry(BaseModel):
+    """One accepted diagnostic."""
+
+    filename: str
+    code: str
+    fingerprint: str
+
+
+class BaselineFile(BaseModel):
+    """The baseline file's content."""
+
+    tool: Literal["fastapi-rules"] = "fastapi-rules"
+    version: Literal[1] = 1
+    entries: list[BaselineEntry]
+
+
+Key = tuple[str, str, str]
+
+
+def fingerprint(diagnostic: Diagnostic, text: str) -> str:
+    """A short hash of the code and the stripped lines the diagnostic covers."""
+    lines = _NEWLINE.split(text)
+    covered = lines[diagnostic.location.row - 1 : diagnostic.end_location.row]
+    content = "\n".join(line.strip() for line in covered)
+    digest = hashlib.sha256(f"{diagnostic.code}\0{content}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
+def _relative(filename: str, folder: Path) -> str:
+    absolute = Path(os.path.abspath(filename))
+    try:
+        return absolute.relative_to(folder).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _keys(
+    diagnostics: Iterable[Diagnostic], sources: Mapping[str, str], folder: Path
+) -> list[tuple[Key, Diagnostic]]:
+    return [
+        (
+            (
+                _relative(d.filename, folder),
+                d.code,
+                fingerprint(d, sources.get(d.filename, "")),
+            ),
+            d,
+        )
+        for d in diagnostics
+    ]
+
+
+def write_baseline(
+    path: Path, diagnostics: Iterable[Diagnostic], sources: Mapping[str, str]
+) -> int:
+    """Write every diagnostic to the baseline at ``path``; returns how many."""
+    folder = Path(os.path.abspath(path)).parent
+    entries = [
+        BaselineEntry(filename=key[0], code=key[1], fingerprint=key[2])
+        for key, _ in _keys(diagnostics, sources, folder)
+    ]
+    entries.sort(key=lambda entry: (entry.filename, entry.code, entry.fingerprint))
+    data = (BaselineFile(entries=entries).model_dump_json(indent=2) + "\n").encode()
+    if path.exists():
+        write_atomic(path, data)
+    else:
+        try:
+            path.write_bytes(data)
+        except OSError as error:
+            raise FileAccessError(f"{path}: cannot write file: {error.strerror}") from None
+    return len(entries)
+
+
+def load_baseline(path: Path) -> Counter[Key]:
+    """The baseline's entries, counted."""
+    if not path.is_file():
+        raise BaselineError(f"{path}: baseline file not found")
+    try:
+        content = BaselineFile.model_validate_json(read_source(path))
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "file"
+        raise BaselineError(f"{path}: invalid baseline ({where}: {first['msg']})") from None
+    return Counter((e.filename, e.code, e.fingerprint) for e in content.entries)
+
+
+def filter_new(
+    path: Path, diagnostics: Iterable[Diagnostic], sources: Mapping[str, str]
+) -> list[Diagnostic]:
+    """The diagnostics the baseline at ``path`` does not account for."""
+    remaining = load_baseline(path)
+    folder = Path(os.path.abspath(path)).parent
+    new: list[Diagnostic] = []
+    for key, diagnostic in _keys(diagnostics, sources, folder):
+        if remaining[key] > 0:
+            remaining[key] -= 1
+        else:
+            new.append(diagnostic)
+    return new

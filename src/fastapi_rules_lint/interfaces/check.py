@@ -1,0 +1,315 @@
+"""The ``check`` pipeline: config → discovery → project index → lint/fix → report.
+
+A thin adapter: it reads files, asks the core (``lint_text``/``fix_text``), writes files
+and renders; it knows no rule. Every problem of the run itself (an unreadable or
+unwritable file, an internal error on one file) is one ``fastapi-rules: error: ...``
+line on stderr and makes the exit status 2, after every other file has been handled.
+
+Decisions:
+- The config comes from the nearest ``pyproject.toml`` up from the first path (or the
+  ``--stdin-filename``); command-line values win over it.
+- ``--diff``: the diff on stdout, "Would fix N errors." on stderr, nothing written; exit
+  1 exactly when there is a diff (ruff's behaviour).
+- ``--stdin-filename``: the name drives config discovery and ``per-file-ignores``; with
+  ``--fix`` the fixed (or unchanged) source goes to stdout and the report to stderr, as
+  editors expect. Stdin is never cached.
+- ``--write-baseline`` records every diagnostic and exits 0 without a report;
+  ``--add-noqa`` exits 0 and says on stderr how many directives it added.
+- A cached result without applicable fixes spares ``--fix`` a parse; files whose fix
+  was written are cached under their new content.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from fastapi_rules_lint.cache import Cache
+from fastapi_rules_lint.config import LoadedConfig, display_path, load_config
+from fastapi_rules_lint.core.diagnostics import Diagnostic
+from fastapi_rules_lint.core.engine import lint_bytes, lint_text
+from fastapi_rules_lint.core.fastapi import ProjectIndex
+from fastapi_rules_lint.core.fixer import is_applicable
+from fastapi_rules_lint.core.source import DecodedSource, SourceDecodeError, decode_source
+from fastapi_rules_lint.files import Discovery, FileAccessError, read_source, write_atomic
+from fastapi_rules_lint.interfaces import baseline
+from fastapi_rules_lint.interfaces.add_noqa import write_noqa
+from fastapi_rules_lint.interfaces.console import Console
+from fastapi_rules_lint.interfaces.worker import Outcome, Task, Worker, run_tasks
+from fastapi_rules_lint.report import RENDERERS, ReportInput
+from fastapi_rules_lint.report.base import plural
+
+Mode = Literal["lint", "fix", "diff", "noqa"]
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """The ``check`` command's options (None: take the config file's value)."""
+
+    paths: tuple[Path, ...] = ()
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    fix: bool | None = None
+    unsafe_fixes: bool | None = None
+    diff: bool = False
+    output_format: str = "text"
+    statistics: bool = False
+    show_source: bool = False
+    exit_zero: bool = False
+    quiet: bool = False
+    config: Path | None = None
+    no_cache: bool = False
+    jobs: int | None = None
+    stdin_filename: str | None = None
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    add_noqa: bool = False
+    force_exclude: bool = False
+
+    @property
+    def reads_stdin(self) -> bool:
+        """True when the source comes from stdin (``--stdin-filename`` or ``-``)."""
+        return self.stdin_filename is not None or self.paths == (Path("-"),)
+
+
+@dataclass
+class _File:
+    path: Path
+    display: str
+    data: bytes
+    source: DecodedSource | None
+    ignored: frozenset[str]
+    cache_key: str | None = None
+
+
+@dataclass
+class _Run:
+    options: CheckOptions
+    config: LoadedConfig
+    console: Console
+    mode: Mode
+    unsafe: bool
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    diffs: list[str] = field(default_factory=list)
+    files: dict[str, _File] = field(default_factory=dict)
+    fixed: int = 0
+    failed: bool = False
+
+    def error(self, message: str) -> None:
+        self.failed = True
+        self.console.error(message)
+
+
+def run_check(options: CheckOptions, console: Console) -> int:
+    """Run ``check``; returns the exit status."""
+    if options.stdin_filename is not None:
+        start: Path | None = Path(options.stdin_filename)
+    else:
+        start = options.paths[0] if options.paths and not options.reads_stdin else None
+    config = load_config(start, options.config)
+    settings = config.lint_settings(options.select, options.ignore, options.extend_select)
+    fixing = options.fix if options.fix is not None else config.settings.fix
+    unsafe = (
+        options.unsafe_fixes if options.unsafe_fixes is not None else config.settings.unsafe_fixes
+    )
+    mode: Mode = (
+        "noqa" if options.add_noqa else "diff" if options.diff else "fix" if fixing else "lint"
+    )
+    run = _Run(options, config, console, mode, unsafe)
+    files = _stdin_file(run, console) if options.reads_stdin else _read_files(run)
+    decoded = [file for file in files if file.source is not None]
+    project = ProjectIndex.from_sources(file.source.text for file in decoded if file.source)
+    worker = Worker(settings, project, fixing=mode in ("fix", "diff"), unsafe=unsafe)
+    cache = None
+    if not (options.no_cache or options.reads_stdin):
+        cache = Cache.open(config.root / config.settings.cache_dir, settings, project)
+    pending: list[_File] = []
+    for file in files:
+        run.files[file.display] = file
+        if file.source is None:
+            settings_for_file = worker.settings_for(file.ignored)
+            run.diagnostics.extend(
+                lint_bytes(file.data, file.display, settings_for_file).diagnostics
+            )
+            if options.reads_stdin and mode == "fix":
+                console.out_bytes(file.data)  # an editor expects its buffer back
+            continue
+        run.sources[file.display] = file.source.text
+        cached = _from_cache(cache, file, worker)
+        if cached is None or (
+            worker.fixing and any(is_applicable(d.fix, unsafe=unsafe) for d in cached)
+        ):
+            pending.append(file)
+        else:
+            run.diagnostics.extend(cached)
+    tasks = [Task(file.display, file.source.text, file.ignored) for file in pending if file.source]
+    for file, outcome in zip(pending, run_tasks(worker, tasks, options.jobs), strict=True):
+        _settle(run, file, outcome, worker, cache)
+    return _finish(run)
+
+
+def _stdin_file(run: _Run, console: Console) -> list[_File]:
+    display = run.options.stdin_filename or "-"
+    path = Path(display)
+    ignored = run.config.ignored_codes_for(path) if run.options.stdin_filename else frozenset()
+    data = console.read_stdin()
+    shown = display_path(path) if run.options.stdin_filename else display
+    return [_File(path, shown, data, _decode(data), ignored)]
+
+
+def _decode(data: bytes) -> DecodedSource | None:
+    try:
+        return decode_source(data)
+    except SourceDecodeError:
+        return None
+
+
+def _read_files(run: _Run) -> list[_File]:
+    settings = run.config.settings
+    discovery = Discovery(run.config.root, [*settings.exclude, *settings.extend_exclude])
+    files: list[_File] = []
+    paths = run.options.paths or (Path("."),)
+    for path in discovery.files(paths, force_exclude=run.options.force_exclude):
+        try:
+            data = read_source(path)
+        except FileAccessError as error:
+            run.error(str(error))
+            continue
+        ignored = run.config.ignored_codes_for(path)
+        files.append(_File(path, display_path(path), data, _decode(data), ignored))
+    return files
+
+
+def _from_cache(cache: Cache | None, file: _File, worker: Worker) -> tuple[Diagnostic, ...] | None:
+    if cache is None:
+        return None
+    enabled = worker.settings_for(file.ignored).enabled
+    file.cache_key = cache.entry_key(file.display, file.data, enabled)
+    return cache.load(file.cache_key, file.display)
+
+
+def _settle(run: _Run, file: _File, outcome: Outcome, worker: Worker, cache: Cache | None) -> None:
+    """Record one file's outcome: write or diff its fix, fill the cache."""
+    assert file.source is not None
+    if outcome.error is not None:
+        run.error(outcome.error)
+    if not run.options.quiet:
+        for refusal in outcome.refusals:
+            run.console.warning(refusal)
+    diagnostics = outcome.diagnostics
+    if outcome.fixed_text is not None and run.mode == "diff":
+        run.diffs.append(unified_diff(file.display, file.source.text, outcome.fixed_text))
+        run.fixed += outcome.applied
+    elif outcome.fixed_text is not None:
+        try:
+            data = file.source.encode(outcome.fixed_text)
+            if not run.options.reads_stdin:
+                write_atomic(file.path, data)
+        except (FileAccessError, UnicodeEncodeError) as error:
+            if isinstance(error, UnicodeEncodeError):
+                error = FileAccessError(f"{file.display}: cannot encode the fixed source: {error}")
+            run.error(str(error))
+            settings = worker.settings_for(file.ignored)
+            diagnostics = tuple(lint_text(file.source.text, file.display, settings, worker.project))
+        else:
+            run.fixed += outcome.applied
+            run.sources[file.display] = outcome.fixed_text
+            file.data = data
+            file.cache_key = None
+            if cache is not None:
+                enabled = worker.settings_for(file.ignored).enabled
+                file.cache_key = cache.entry_key(file.display, data, enabled)
+    storable = outcome.fixed_text is None or run.mode == "fix"
+    if cache is not None and file.cache_key is not None and outcome.error is None and storable:
+        cache.store(file.cache_key, diagnostics)
+    run.diagnostics.extend(diagnostics)
+    if run.options.reads_stdin and run.mode == "fix":
+        text = outcome.fixed_text if outcome.fixed_text is not None else file.source.text
+        run.console.out_bytes(file.source.encode(text))
+
+
+def unified_diff(display: str, before: str, after: str) -> str:
+    """A unified diff of one file's fix, every line newline-terminated."""
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=display,
+        tofile=display,
+    )
+    parts = []
+    for line in lines:
+        if line.endswith(("\n", "\r")):
+            parts.append(line)
+        else:
+            parts.append(f"{line}\n\\ No newline at end of file\n")
+    return "".join(parts)
+
+
+def _finish(run: _Run) -> int:
+    options = run.options
+    found = sorted(run.diagnostics)
+    if options.write_baseline is not None:
+        count = baseline.write_baseline(options.write_baseline, found, run.sources)
+        run.console.err(f"Wrote {plural(count, 'diagnostic')} to {options.write_baseline}.\n")
+        return 2 if run.failed else 0
+    if options.baseline is not None:
+        found = baseline.filter_new(options.baseline, found, run.sources)
+    if run.mode == "noqa":
+        _add_noqa(run, found)
+        return 2 if run.failed else 0
+    report = ReportInput(
+        diagnostics=found,
+        sources=run.sources,
+        unsafe_fixes=run.unsafe,
+        fixed=run.fixed,
+        is_fix_run=run.mode == "fix",
+        show_source=options.show_source,
+        statistics=options.statistics,
+        color=run.console.color,
+        quiet=options.quiet,
+    )
+    if run.mode == "diff":
+        run.console.out("".join(run.diffs))
+        if not options.quiet:
+            run.console.err(_would_fix(run, found))
+        return 2 if run.failed else 1 if run.diffs else 0
+    output = RENDERERS[options.output_format](report)
+    if options.reads_stdin and run.mode == "fix":
+        run.console.err(output)
+    else:
+        run.console.out(output)
+    if run.failed:
+        return 2
+    return 1 if found and not options.exit_zero else 0
+
+
+def _would_fix(run: _Run, remaining: Sequence[Diagnostic]) -> str:
+    hidden = 0 if run.unsafe else sum(1 for d in remaining if d.fix is not None)
+    note = (
+        f" ({plural(hidden, 'hidden fix', 'es')} can be enabled with the `--unsafe-fixes` option)"
+        if hidden
+        else ""
+    )
+    if run.fixed:
+        return f"Would fix {plural(run.fixed, 'error')}{note}.\n"
+    return f"No errors would be fixed{note}.\n"
+
+
+def _add_noqa(run: _Run, found: Sequence[Diagnostic]) -> None:
+    files = {
+        display: (file.path, file.source)
+        for display, file in run.files.items()
+        if file.source is not None
+    }
+    outcome = write_noqa(files, found)
+    for error in outcome.errors:
+        run.error(error)
+    message = f"Added {plural(outcome.added, 'noqa directive')}."
+    if outcome.skipped:
+        message += f" {plural(outcome.skipped, 'diagnostic')} could not take one (inside a string)."
+    run.console.err(message + "\n")

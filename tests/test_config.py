@@ -1,0 +1,152 @@
+"""``[tool.fastapi-rules]``: discovery, validation (one-line errors), layering, options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fastapi_rules_lint.config import ConfigError, LoadedConfig, find_pyproject, load_config
+from fastapi_rules_lint.core.registry import UnknownCodeError, all_rules
+from fastapi_rules_lint.core.rule import RuleOptions
+
+
+def _write(folder: Path, body: str) -> Path:
+    path = folder / "pyproject.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def _load(folder: Path, body: str) -> LoadedConfig:
+    _write(folder, body)
+    return load_config(folder)
+
+
+def _error(folder: Path, body: str) -> str:
+    _write(folder, body)
+    with pytest.raises(ConfigError) as caught:
+        load_config(folder)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "pyproject.toml" in message
+    return message
+
+
+def test_find_pyproject_walks_up(tmp_path: Path) -> None:
+    _write(tmp_path, "[project]\nname = 'x'\n")
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    assert find_pyproject(nested) == tmp_path / "pyproject.toml"
+    assert find_pyproject(nested / "missing.py") == tmp_path / "pyproject.toml"
+
+
+def test_defaults_without_table(tmp_path: Path) -> None:
+    _write(tmp_path, "[project]\nname = 'x'\n")
+    config = load_config(tmp_path)
+    assert config.root == tmp_path
+    assert config.settings.cache_dir == ".fastapi_rules_cache"
+    defaults = {rule.code for rule in all_rules() if rule.default_enabled}
+    assert config.lint_settings().enabled == defaults
+
+
+def test_no_pyproject_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("fastapi_rules_lint.config.loader.find_pyproject", lambda start: None)
+    config = load_config(tmp_path)
+    assert config.path is None
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ('[tool.fastapi-rules]\nselct = ["FRL1"]\n', "unknown key `selct`"),
+        ('[tool.fastapi-rules]\nselct = ["FRL1"]\n', "did you mean `select`"),
+        ('[tool.fastapi-rules]\nselect = "FRL1"\n', "invalid `select`"),
+        ('[tool.fastapi-rules]\nfix = "yes"\n', "invalid `fix`"),
+        ("[tool.fastapi-rules]\ncache-dir = 3\n", "invalid `cache-dir`"),
+        ('[tool.fastapi-rules]\nselect = ["NOPE9"]\n', "`NOPE9` in `select`"),
+        ('[tool.fastapi-rules.per-file-ignores]\n"t/*" = [1]\n', 'per-file-ignores."t/*"[0]'),
+        ("[tool.fastapi-rules.lint.no-such-rule]\nx = 1\n", "unknown rule `no-such-rule`"),
+        ("[tool.fastapi-rules.lint.FRL103]\nx = 1\n", "use the rule name `any-type`"),
+        ("[tool.fastapi-rules.lint.any-type]\nallow-star = true\n", "unknown key `allow-star`"),
+        (
+            '[tool.fastapi-rules.lint.any-type]\nallow-star-arg-any = "yes"\n',
+            "invalid `allow-star-arg-any` in [tool.fastapi-rules.lint.any-type]",
+        ),
+        ("[tool.fastapi-rules]\nallow-star-arg-any = 3\n", "invalid `allow-star-arg-any`"),
+        ("[tool.fastapi-rules\n", "invalid TOML"),
+    ],
+)
+def test_invalid_config_is_one_line_naming_key_and_file(
+    tmp_path: Path, body: str, fragment: str
+) -> None:
+    assert fragment in _error(tmp_path, body)
+
+
+def test_explicit_config_missing(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(explicit=tmp_path / "nope.toml")
+
+
+def test_explicit_config_wins(tmp_path: Path) -> None:
+    _write(tmp_path, '[tool.fastapi-rules]\nselect = ["FRL103"]\n')
+    other = tmp_path / "other.toml"
+    other.write_text('[tool.fastapi-rules]\nselect = ["FRL001"]\n', encoding="utf-8")
+    assert load_config(tmp_path, explicit=other).lint_settings().enabled == {"FRL001"}
+
+
+def test_selection_layers(tmp_path: Path) -> None:
+    _write(tmp_path, '[tool.fastapi-rules]\nselect = ["FRL001", "FRL103"]\nignore = ["FRL001"]\n')
+    config = load_config(tmp_path)
+    assert config.lint_settings().enabled == {"FRL103"}
+    # The command line's --select replaces the file's selection entirely.
+    assert config.lint_settings(select=["FRL001"]).enabled == {"FRL001"}
+    # --extend-select adds after the file's ignore; --ignore removes last.
+    assert config.lint_settings(extend_select=["FRL001"]).enabled == {"FRL001", "FRL103"}
+    assert config.lint_settings(ignore=["FRL103"]).enabled == frozenset()
+    with pytest.raises(UnknownCodeError):
+        config.lint_settings(select=["NOPE"])
+
+
+def test_rule_options_table_and_flat_key(tmp_path: Path) -> None:
+    config = _load(tmp_path, "[tool.fastapi-rules.lint.any-type]\nallow-star-arg-any = true\n")
+    options = config.lint_settings().options["FRL103"]
+    assert isinstance(options, RuleOptions)
+    assert options.model_dump(by_alias=True) == {"allow-star-arg-any": True}
+    _write(tmp_path, "[tool.fastapi-rules]\nallow-star-arg-any = true\n")
+    flat = load_config(tmp_path).lint_settings().options["FRL103"]
+    assert flat.model_dump(by_alias=True) == {"allow-star-arg-any": True}
+    # The table wins over the flat key.
+    _write(
+        tmp_path,
+        "[tool.fastapi-rules]\nallow-star-arg-any = true\n"
+        "[tool.fastapi-rules.lint.any-type]\nallow-star-arg-any = false\n",
+    )
+    both = load_config(tmp_path).lint_settings().options["FRL103"]
+    assert both.model_dump(by_alias=True) == {"allow-star-arg-any": False}
+
+
+def test_per_file_ignores(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "[tool.fastapi-rules.per-file-ignores]\n"
+        '"tests/*.py" = ["FRL103"]\n"conftest.py" = ["FRL0"]\n',
+    )
+    config = load_config(tmp_path)
+    assert config.ignored_codes_for(tmp_path / "tests" / "test_a.py") == {"FRL103"}
+    assert config.ignored_codes_for(tmp_path / "src" / "a.py") == frozenset()
+    by_prefix = config.ignored_codes_for(tmp_path / "sub" / "conftest.py")
+    assert "FRL001" in by_prefix
+    assert all(code.startswith("FRL0") for code in by_prefix)
+
+
+def test_other_keys_accepted(tmp_path: Path) -> None:
+    config = _load(
+        tmp_path,
+        "[tool.fastapi-rules]\n"
+        'extend-select = ["FRL103"]\nexclude = ["gen"]\nextend-exclude = ["x"]\n'
+        'fix = true\nunsafe-fixes = true\ncache-dir = ".c"\n',
+    )
+    settings = config.settings
+    assert settings.fix and settings.unsafe_fixes
+    assert settings.exclude == ["gen"]
+    assert settings.cache_dir == ".c"
