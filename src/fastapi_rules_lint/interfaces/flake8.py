@@ -1,0 +1,157 @@
+"""The flake8 plugin: a thin adapter over the engine.
+
+``flake8 --select FRL`` (and every editor that runs flake8) reports what
+``fastapi-rules check`` reports for the same file, in flake8's conventions:
+
+- **Source.** The text is flake8's own ``lines`` (already decoded, BOM stripped), so
+  stdin and editor buffers work (only the check for undecodable files below ever
+  looks at the file on disk). Rows are 1-based, columns
+  0-based (flake8 adds one when printing, so ``path:row:col`` matches the CLI).
+- **Which rules.** The plugin emits exactly the set the CLI would emit with the same
+  ``[tool.fastapi-rules]`` config (``select``/``ignore``/``extend-select``, rule
+  options, ``per-file-ignores``), found by walking up from the checked file. flake8's
+  ``--select``/``--ignore``/``--extend-ignore`` then filter that set as they filter any
+  plugin's codes. So ``flake8 --select FRL`` does *not* turn on rules that are off by
+  default: opt in with ``extend-select`` in ``[tool.fastapi-rules]``, and both tools agree.
+  The config's ``exclude`` is not applied: flake8's own ``exclude`` decides which files
+  are checked.
+- **Suppression.** flake8 applies its own ``# noqa`` and ``--per-file-ignores`` to our
+  codes (every message starts with its code). The engine has already dropped what the
+  CLI's suppressions drop (a ``# noqa`` on the first row of a multi-line statement, the
+  ``# fastapi-rules: noqa`` file comments), so flake8's ``--disable-noqa`` does not
+  bring those back.
+- **Syntax errors.** flake8 parses the file with CPython first and reports ``E999``
+  itself; it never calls tree plugins for such a file, so there is no second, FRL001
+  report of the same error. FRL001 appears only where CPython accepts the file and
+  LibCST cannot parse it: fastapi-rules could not check that file, and says so.
+  flake8 reads a file whose bytes are invalid in its encoding (or whose coding cookie
+  names no codec) as latin-1 and reports nothing. To tell, the plugin reads the bytes
+  of a file whose text is not pure ASCII or mentions a coding cookie, and where they do
+  not decode (and flake8's text is their latin-1 reading) it reports the CLI's FRL001
+  ("cannot decode file ...").
+- **Failures.** The plugin never raises into flake8 (an exception in ``run`` would
+  abort the whole flake8 run). An invalid ``[tool.fastapi-rules]`` table yields one
+  ``FRL000`` at 1:1 of each file naming the key and the file (as the CLI's exit 2 would);
+  an internal error yields one ``FRL000`` with the exception, so the user sees that the
+  file went unchecked and can report it, while flake8 goes on with other files.
+- **One file at a time.** flake8 hands a plugin one file, so the ``ProjectIndex`` holds
+  only that file: a dependency defined in one module and referenced with ``Depends()``
+  only in another is known as a dependency by the CLI (which scans every file of the
+  run first) but not by the plugin, so rules about dependencies can disagree on such a
+  function (usually: flake8 misses what the CLI reports). Scanning the other files of
+  the run is not an option: flake8 does not tell a plugin which files they are, and
+  editors run it on one buffer.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi_rules_lint import __version__
+from fastapi_rules_lint.config import ConfigError, LoadedConfig, find_pyproject, load_config
+from fastapi_rules_lint.core.diagnostics import Diagnostic
+from fastapi_rules_lint.core.engine import LintSettings, lint_bytes, lint_text
+from fastapi_rules_lint.core.source import SourceDecodeError, decode_source
+
+INTERNAL_ERROR = "FRL000"
+
+Result = tuple[int, int, str, type["Flake8Plugin"]]
+
+
+@dataclass(frozen=True)
+class _Configured:
+    """A directory's config and the engine settings built from it, built once."""
+
+    config: LoadedConfig
+    settings: LintSettings
+
+
+# Both caches live per process (flake8's workers each build their own). A file's config
+# is found once per folder; a pyproject.toml is parsed and validated once per run, not
+# once per file or folder: a large one takes 15-30 ms to parse.
+@lru_cache(maxsize=1024)
+def _pyproject_for(directory: Path) -> Path | None:
+    return find_pyproject(directory)
+
+
+@lru_cache(maxsize=64)
+def _configured(pyproject: Path | None) -> _Configured | ConfigError:
+    try:
+        config = load_config(pyproject.parent) if pyproject is not None else LoadedConfig()
+        return _Configured(config, config.lint_settings())
+    except ConfigError as error:
+        return error
+
+
+def _undecodable_bytes(path: Path, text: str) -> bytes | None:
+    """The file's bytes when flake8 could only read them by falling back to latin-1."""
+    head = text.split("\n", 2)[:2]
+    if text.isascii() and not any("coding" in line for line in head):
+        return None  # ASCII without a cookie always decodes: the usual, free case
+    try:
+        data = path.read_bytes()
+        decode_source(data)
+    except OSError:
+        return None  # stdin, or a buffer whose file is gone: flake8's lines are all we have
+    except SourceDecodeError:
+        # Only if flake8's text is the latin-1 reading of these very bytes (not, say, an
+        # editor buffer passed on stdin under this file's name).
+        fallback = data.decode("latin-1").replace("\r\n", "\n").replace("\r", "\n")
+        return data if fallback == text.replace("\r\n", "\n").replace("\r", "\n") else None
+    return None
+
+
+class Flake8Plugin:
+    """flake8 ``tree`` plugin for the ``FRL`` codes (see the module docs)."""
+
+    name = "fastapi-rules-lint"
+    version = __version__
+
+    def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
+        # `tree` is requested only because flake8 classifies plugins by their
+        # parameters; the engine parses with LibCST from `lines`.
+        self._lines = lines
+        self._filename = filename
+
+    def run(self) -> Iterator[Result]:
+        """Yield ``(row, column0, "FRLxxx message", type)`` for every diagnostic."""
+        try:
+            found = self._diagnostics()
+        except ConfigError as error:
+            yield self._internal(f"invalid fastapi-rules configuration: {error}")
+            return
+        except Exception as error:  # flake8 must never see a traceback
+            yield self._internal(
+                f"fastapi-rules failed on this file ({type(error).__name__}: {error}); "
+                "please report it"
+            )
+            return
+        for diagnostic in found:
+            yield (
+                diagnostic.location.row,
+                diagnostic.location.column - 1,
+                f"{diagnostic.code} {diagnostic.message}",
+                type(self),
+            )
+
+    def _diagnostics(self) -> list[Diagnostic]:
+        path = Path(self._filename)
+        configured = _configured(_pyproject_for(path.absolute().parent))
+        if isinstance(configured, ConfigError):
+            raise configured
+        ignored = configured.config.ignored_codes_for(path)
+        text = "".join(self._lines)
+        undecodable = _undecodable_bytes(path, text)
+        if undecodable is not None:
+            result = lint_bytes(undecodable, self._filename, configured.settings)
+            found = list(result.diagnostics)
+        else:
+            found = lint_text(text, self._filename, configured.settings)
+        return [diagnostic for diagnostic in found if diagnostic.code not in ignored]
+
+    def _internal(self, message: str) -> Result:
+        return (1, 0, f"{INTERNAL_ERROR} {' '.join(message.split())}", type(self))
