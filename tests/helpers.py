@@ -18,7 +18,10 @@ def settings_for(rule: type[Rule], options: Mapping[str, object] | None = None) 
 
 
 def lint_rule(
-    rule: type[Rule], code: str, options: Mapping[str, object] | None = None, path: str = "example.py"
+    rule: type[Rule],
+    code: str,
+    options: Mapping[str, object] | None = None,
+    path: str = "example.py",
 ) -> list[Diagnostic]:
     """Diagnostics of ``rule`` alone on ``code``."""
     return [d for d in lint_text(code, path, settings_for(rule, options)) if d.code == rule.code]
