@@ -3,19 +3,30 @@
 For each rule: clean examples produce nothing; flagged examples produce exactly the
 expected ranges (never zero); each flagged example is silenced by ``# noqa: CODE`` on
 the reported rows and by a bare ``# noqa``, and not by a ``noqa`` for another code.
+
+Fixes: a flagged example with ``fixed=`` is fixed with that rule alone (unsafe fixes
+only when the example says ``unsafe=True``) and must give ``fixed`` exactly, with
+nothing refused; the result compiles, is a fixed point (fixing it again changes
+nothing) and keeps no diagnostic with an applicable fix; the same code with CRLF
+newlines gives the same result with CRLF newlines; an ``unsafe=True`` example that
+changes the code must not be reachable with safe fixes alone. ``fixed`` equal to
+``code`` means "no fix, not even an unsafe one". A rule whose ``fix_availability`` is
+``none`` attaches no fix to any diagnostic.
 """
 
 from __future__ import annotations
 
+import difflib
 import io
 import tokenize
 
 import pytest
 
+from fastapi_rules_lint.core.fixer import fix_text, is_applicable
 from fastapi_rules_lint.core.registry import all_rules
 from fastapi_rules_lint.core.rule import Clean, Flagged, Rule
-
-from tests.helpers import lint_rule
+from fastapi_rules_lint.core.textfix import compile_error
+from tests.helpers import lint_rule, settings_for
 
 CASES = [
     pytest.param(rule, example, id=f"{rule.code}-{index}-{type(example).__name__.lower()}")
@@ -23,6 +34,8 @@ CASES = [
     for index, example in enumerate(rule.examples)
 ]
 FLAGGED = [case for case in CASES if isinstance(case.values[1], Flagged)]
+FIXED = [case for case in FLAGGED if case.values[1].fixed is not None]
+UNFIXED = [case for case in FLAGGED if case.values[1].fixed is None]
 
 
 @pytest.mark.parametrize(("rule", "example"), CASES)
@@ -37,7 +50,7 @@ def test_example(rule: type[Rule], example: Clean | Flagged) -> None:
     )
     expected = sorted(example.expected())
     assert len(got) == len(expected), f"expected {expected}, got {got}"
-    for (row, col, end_row, end_col), actual in zip(expected, got):
+    for (row, col, end_row, end_col), actual in zip(expected, got, strict=True):
         assert (row, col) == actual[:2], f"expected {expected}, got {got}"
         if end_row is not None:
             assert (end_row, end_col) == actual[2:], f"expected {expected}, got {got}"
@@ -67,9 +80,48 @@ def test_noqa(rule: type[Rule], example: Flagged) -> None:
     found = lint_rule(rule, example.code, example.options, example.path)
     assert found, "a flagged example must produce a diagnostic"
     rows = {d.noqa_row for d in found}
-    for comment, silenced in ((f"# noqa: {rule.code}", True), ("# noqa", True), ("# noqa: XYZ999", False)):
+    variants = ((f"# noqa: {rule.code}", True), ("# noqa", True), ("# noqa: XYZ999", False))
+    for comment, silenced in variants:
         commented = _with_comment(example.code, rows, comment)
         if commented is None:
             pytest.skip("a reported row ends inside a string literal")
         remaining = lint_rule(rule, commented, example.options, example.path)
         assert (remaining == []) is silenced, f"{comment!r} on rows {sorted(rows)}: {remaining}"
+
+
+def _diff(expected: str, got: str) -> str:
+    lines = difflib.unified_diff(
+        expected.splitlines(keepends=True), got.splitlines(keepends=True), "expected", "got"
+    )
+    return "".join(lines)
+
+
+@pytest.mark.parametrize(("rule", "example"), FIXED)
+def test_fix(rule: type[Rule], example: Flagged) -> None:
+    assert example.fixed is not None
+    settings = settings_for(rule, example.options)
+    outcome = fix_text(example.code, example.path, settings, unsafe=example.unsafe)
+    assert outcome.text == example.fixed, _diff(example.fixed, outcome.text)
+    assert not outcome.refusals, f"refused: {outcome.refusals}"
+    assert compile_error(outcome.text, example.path) is None
+    again = fix_text(outcome.text, example.path, settings, unsafe=example.unsafe)
+    assert again.text == outcome.text, "not a fixed point:\n" + _diff(outcome.text, again.text)
+    left = [d for d in outcome.remaining if is_applicable(d.fix, unsafe=example.unsafe)]
+    assert not left, f"still fixable after fixing: {left}"
+    crlf = fix_text(
+        example.code.replace("\n", "\r\n"), example.path, settings, unsafe=example.unsafe
+    )
+    assert crlf.text == example.fixed.replace("\n", "\r\n"), "CRLF newlines were not kept"
+    if example.unsafe and example.fixed != example.code:
+        safe = fix_text(example.code, example.path, settings, unsafe=False)
+        assert safe.text != example.fixed, "labelled unsafe, but safe fixes alone produce it"
+
+
+@pytest.mark.parametrize(("rule", "example"), UNFIXED)
+def test_unfixed(rule: type[Rule], example: Flagged) -> None:
+    found = lint_rule(rule, example.code, example.options, example.path)
+    if rule.fix_availability == "none":
+        assert all(d.fix is None for d in found), f"{rule.code} says it has no fix"
+    if all(d.fix is None for d in found):
+        settings = settings_for(rule, example.options)
+        assert fix_text(example.code, example.path, settings, unsafe=True).text == example.code

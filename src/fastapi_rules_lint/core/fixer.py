@@ -1,20 +1,54 @@
 """The fixer: apply non-overlapping fixes, re-parse, re-lint, repeat (bounded).
 
-(First cut: the issue-3 work hardens imports, refusals and reporting.)
+Each pass takes the applicable fixes of the current diagnostics in source order, keeps
+those whose edits do not overlap an earlier one (the others come back, re-computed, in
+the next pass), applies their text edits, adds the imports they need and removes the
+imports they made unused (``core.fix_imports``). The result must parse, and must
+``compile()`` when the input did (LibCST accepts some code CPython rejects, such as a
+parameter without default after one with a default). When it does not, the pass is
+retried by bisection: the fixes that fail on their own are refused, the others still
+apply. A refused fix is never retried in the same run, and its diagnostic is reported
+without a fix. Identical fixes attached to several diagnostics (one migration that
+resolves several findings) are applied once and counted for each diagnostic.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fastapi_rules_lint.core.diagnostics import Applicability, Diagnostic, Fix, TextEdit
+from fastapi_rules_lint.core import fix_imports
+from fastapi_rules_lint.core.diagnostics import (
+    Applicability,
+    Diagnostic,
+    Fix,
+    ImportRequest,
+    Location,
+    TextEdit,
+)
 from fastapi_rules_lint.core.engine import LintSettings, lint_text
 from fastapi_rules_lint.core.fastapi import ProjectIndex
+from fastapi_rules_lint.core.names import LOCAL, BindingTable, build_binding_table
+from fastapi_rules_lint.core.textfix import apply_edits, compile_error
 
 MAX_PASSES = 10
+
+_FixKey = tuple[tuple[tuple[str, str], ...], tuple[ImportRequest, ...]]
+"""What a fix does, independent of offsets: (replaced text, new text) per edit, imports."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A fix the fixer would not apply, and why."""
+
+    code: str
+    location: Location
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -23,11 +57,14 @@ class FixOutcome:
 
     text: str
     applied: Counter[str]
-    """Code → number of fixes applied."""
+    """Code → number of diagnostics fixed."""
     remaining: tuple[Diagnostic, ...]
-    """Diagnostics of the final text."""
+    """Diagnostics of the final text (a refused fix is not attached to its diagnostic)."""
     refused: tuple[str, ...] = ()
-    """Codes whose fixes were refused because the result did not parse."""
+    """Codes with a fix that was refused (the result did not parse or compile, or an
+    import it needs would rebind a name)."""
+    refusals: tuple[Refusal, ...] = ()
+    passes: int = 0
 
     @property
     def is_changed(self) -> bool:
@@ -42,21 +79,168 @@ def is_applicable(fix: Fix | None, *, unsafe: bool) -> bool:
     return fix.applicability is Applicability.SAFE or unsafe
 
 
-def _apply(text: str, fixes: list[tuple[str, Fix]]) -> tuple[str, Counter[str]]:
-    """Apply fixes whose edits do not overlap an earlier accepted fix's."""
-    accepted: list[tuple[int, int]] = []
-    edits: list[TextEdit] = []
-    applied: Counter[str] = Counter()
-    for code, fix in fixes:
-        spans = [(edit.start, edit.end) for edit in fix.edits]
-        if any(s < e2 and s2 < e or (s == e == s2 == e2) for s, e in spans for s2, e2 in accepted):
+@dataclass
+class _Candidate:
+    fix: Fix
+    key: _FixKey
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _key(text: str, fix: Fix) -> _FixKey:
+    return tuple((text[e.start : e.end], e.content) for e in fix.edits), fix.imports
+
+
+def _candidates(
+    text: str, diagnostics: Sequence[Diagnostic], unsafe: bool, refused: dict[_FixKey, str]
+) -> list[_Candidate]:
+    grouped: dict[tuple[tuple[TextEdit, ...], tuple[ImportRequest, ...]], _Candidate] = {}
+    for diagnostic in diagnostics:
+        fix = diagnostic.fix
+        if fix is None or not is_applicable(fix, unsafe=unsafe):
             continue
-        accepted.extend(spans)
-        edits.extend(fix.edits)
-        applied[code] += 1
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        text = text[: edit.start] + edit.content + text[edit.end :]
-    return text, applied
+        key = _key(text, fix)
+        if key in refused:
+            continue
+        candidate = grouped.setdefault((fix.edits, fix.imports), _Candidate(fix, key))
+        candidate.diagnostics.append(diagnostic)
+    return list(grouped.values())
+
+
+def _conflict(a: TextEdit, b: TextEdit) -> bool:
+    if a.start == a.end and b.start == b.end:
+        return a.start == b.start  # two insertions at one point: order is ambiguous
+    return a.start < b.end and b.start < a.end
+
+
+def _non_overlapping(candidates: list[_Candidate]) -> list[_Candidate]:
+    taken: list[TextEdit] = []
+    chosen: list[_Candidate] = []
+    for candidate in candidates:
+        edits = candidate.fix.edits
+        if any(_conflict(edit, other) for edit in edits for other in taken):
+            continue
+        taken.extend(edits)
+        chosen.append(candidate)
+    return chosen
+
+
+class _Pass:
+    """One pass over one text: checks and applies a set of candidates."""
+
+    def __init__(self, text: str, path: str, must_compile: bool) -> None:
+        self.text = text
+        self.path = path
+        self.must_compile = must_compile
+        self._module: cst.Module | None = None
+        self._top: dict[str, set[str]] | None = None
+        self._table: BindingTable | None = None
+
+    @property
+    def module(self) -> cst.Module:
+        if self._module is None:
+            self._module = cst.parse_module(self.text)
+        return self._module
+
+    @property
+    def table(self) -> BindingTable:
+        if self._table is None:
+            self._table = build_binding_table(self.module)
+        return self._table
+
+    def import_status(self, request: ImportRequest) -> str:
+        if self._top is None:
+            self._top = fix_imports.top_imports(self.module)
+        return fix_imports.import_status(request, self._top, self.table.bindings)
+
+    def precheck(self, candidate: _Candidate) -> str | None:
+        """Why ``candidate`` cannot apply at all, checked without applying it."""
+        edits = candidate.fix.edits
+        if any(not 0 <= e.start <= e.end <= len(self.text) for e in edits):
+            return "an edit lies outside the file"
+        if all(self.text[e.start : e.end] == e.content for e in edits):
+            return "the fix changes nothing"
+        for request in candidate.fix.imports:
+            if self.import_status(request) == "collision":
+                name = fix_imports.bound_name(request)
+                return f"the import of `{name}` would rebind a name the module already uses"
+        return None
+
+    def attempt(self, candidates: Sequence[_Candidate]) -> str | tuple[str]:
+        """The fixed text, or ``(reason,)`` when the result is refused."""
+        edits = [edit for candidate in candidates for edit in candidate.fix.edits]
+        edited = apply_edits(self.text, edits)
+        try:
+            module = cst.parse_module(edited)
+        except (cst.ParserSyntaxError, RecursionError, ValueError, TypeError):
+            return ("the result does not parse",)
+        added = "\n".join(edit.content for edit in edits)
+        missing = list(
+            dict.fromkeys(
+                request
+                for candidate in candidates
+                for request in candidate.fix.imports
+                # An import the new code does not mention would only be left unused.
+                if re.search(rf"\b{re.escape(fix_imports.bound_name(request))}\b", added)
+                and self.import_status(request) == "missing"
+            )
+        )
+        if missing:
+            module = fix_imports.add_imports(module, missing)
+        replaced = self._imported_names_in(edits)
+        if replaced:
+            module = self._without_imports_made_unused(module, replaced)
+        code = module.code
+        if self.must_compile:
+            error = compile_error(code, self.path)
+            if error is not None:
+                return (f"the result does not compile: {error}",)
+        return code
+
+    def _imported_names_in(self, edits: Sequence[TextEdit]) -> set[str]:
+        """Module-level imported names mentioned in the text the edits replace."""
+        replaced = "\n".join(self.text[e.start : e.end] for e in edits if e.start < e.end)
+        if not replaced:
+            return set()
+        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", replaced))
+        return {
+            name
+            for name in words & self.table.bindings.keys()
+            if LOCAL not in self.table.bindings[name]
+        }
+
+    def _without_imports_made_unused(self, module: cst.Module, names: set[str]) -> cst.Module:
+        keys = fix_imports.made_unused(self.module, module, names)
+        if not keys:
+            return module
+        cleaned = fix_imports.remove_imports(module, keys)
+        # Removing a whole import line drops the comment lines above it; keeping an
+        # import is the lesser harm.
+        if fix_imports.comments(cleaned) != fix_imports.comments(module):
+            return module
+        return cleaned
+
+    def solve(
+        self, candidates: list[_Candidate]
+    ) -> tuple[str | None, list[_Candidate], list[tuple[_Candidate, str]]]:
+        """(text, applied, refused with reasons): bisect until the bad fixes are found."""
+        result = self.attempt(candidates)
+        if isinstance(result, str):
+            return result, candidates, []
+        if len(candidates) == 1:
+            return None, [], [(candidates[0], result[0])]
+        middle = len(candidates) // 2
+        left_text, left, left_bad = self.solve(candidates[:middle])
+        right_text, right, right_bad = self.solve(candidates[middle:])
+        bad = left_bad + right_bad
+        if left and right:
+            both = self.attempt(left + right)
+            if isinstance(both, str):
+                return both, left + right, bad
+            # Each half works alone but not together: apply one now, the rest next pass.
+            return left_text, left, bad
+        if left:
+            return left_text, left, bad
+        return right_text, right, bad
 
 
 def fix_text(
@@ -69,23 +253,53 @@ def fix_text(
 ) -> FixOutcome:
     """Fix ``text`` until nothing fixable is left (at most ``MAX_PASSES`` passes)."""
     applied: Counter[str] = Counter()
-    refused: set[str] = set()
+    refused: dict[_FixKey, str] = {}
+    refusals: list[Refusal] = []
+    must_compile = compile_error(text, path) is None
     diagnostics = lint_text(text, path, settings, project)
-    for _ in range(MAX_PASSES):
-        fixes = [
-            (d.code, d.fix)
-            for d in diagnostics
-            if d.fix is not None and d.code not in refused and is_applicable(d.fix, unsafe=unsafe)
-        ]
-        if not fixes:
+    passes = 0
+    while passes < MAX_PASSES:
+        candidates = _candidates(text, diagnostics, unsafe, refused)
+        if not candidates:
             break
-        candidate, counts = _apply(text, fixes)
-        try:
-            cst.parse_module(candidate)
-        except cst.ParserSyntaxError:
-            refused.update(counts)
+        passes += 1
+        current = _Pass(text, path, must_compile)
+
+        def refuse(candidate: _Candidate, reason: str) -> None:
+            refused[candidate.key] = reason
+            refusals.extend(
+                Refusal(d.code, d.location, reason) for d in candidate.diagnostics
+            )
+
+        ready: list[_Candidate] = []
+        for candidate in _non_overlapping(candidates):
+            reason = current.precheck(candidate)
+            if reason is None:
+                ready.append(candidate)
+            else:
+                refuse(candidate, reason)
+        if not ready:
             continue
-        text = candidate
-        applied += counts
+        fixed, good, bad = current.solve(ready)
+        for candidate, reason in bad:
+            refuse(candidate, reason)
+        if fixed is None or not good:
+            continue
+        for candidate in good:
+            applied.update(d.code for d in candidate.diagnostics)
+        text = fixed
         diagnostics = lint_text(text, path, settings, project)
-    return FixOutcome(text, applied, tuple(diagnostics), tuple(sorted(refused)))
+    remaining = tuple(
+        dataclasses.replace(d, fix=None)
+        if d.fix is not None and _key(text, d.fix) in refused
+        else d
+        for d in diagnostics
+    )
+    return FixOutcome(
+        text=text,
+        applied=applied,
+        remaining=remaining,
+        refused=tuple(sorted({r.code for r in refusals})),
+        refusals=tuple(refusals),
+        passes=passes,
+    )
