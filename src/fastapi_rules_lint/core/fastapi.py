@@ -25,7 +25,13 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from fastapi_rules_lint.core.annotations import Qualifier, is_dict_type, unwrap_annotation
 from fastapi_rules_lint.core.names import BindingTable, dotted_name, resolve
+from fastapi_rules_lint.core.project_scan import (
+    constructors_with_responses,
+    handled_exception_names,
+    routers_included_with_responses,
+)
 
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket"}
@@ -48,9 +54,35 @@ _DEPENDENCY_REFERENCE = re.compile(
 )
 
 
+# `Depends()` without a callable depends on the annotated class: `p: Paginator = Depends()`
+# or `Annotated[Paginator, Depends()]`.
+_CLASS_DEPENDENCY = re.compile(
+    r":\s*([A-Za-z_][\w.]*)\s*=\s*(?:[\w.]+\.)?(?:Depends|Security)\(\s*\)"
+    r"|\bAnnotated\[\s*([A-Za-z_][\w.]*)\s*,\s*(?:[\w.]+\.)?(?:Depends|Security)\(\s*\)"
+)
+
+
 def dependency_references(source: str) -> frozenset[str]:
-    """Last names of the callables referenced by ``Depends(...)``/``Security(...)``."""
-    return frozenset(match.rsplit(".", 1)[-1] for match in _DEPENDENCY_REFERENCE.findall(source))
+    """Last names of the callables referenced by ``Depends(...)``/``Security(...)``, and
+    of the classes annotated on a ``Depends()`` without one."""
+    found = {match.rsplit(".", 1)[-1] for match in _DEPENDENCY_REFERENCE.findall(source)}
+    for default_form, annotated_form in _CLASS_DEPENDENCY.findall(source):
+        found.add((default_form or annotated_form).rsplit(".", 1)[-1])
+    return frozenset(found)
+
+
+_ANNOTATED_ALIAS = re.compile(
+    r"^[ \t]*(?:type[ \t]+)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[\w.]+\.)?Annotated\[",
+    re.MULTILINE,
+)
+
+
+def annotated_aliases(source: str) -> frozenset[str]:
+    """Names assigned an ``Annotated[...]`` type (``ItemDep = Annotated[Item,
+    Depends(get_item)]``): imported elsewhere, such an alias may carry a marker."""
+    if "Annotated[" not in source:
+        return frozenset()
+    return frozenset(_ANNOTATED_ALIAS.findall(source))
 
 
 @dataclass(frozen=True)
@@ -58,15 +90,34 @@ class ProjectIndex:
     """Facts gathered across all files of a run before any file is linted."""
 
     dependency_names: frozenset[str] = frozenset()
+    handled_exceptions: frozenset[str] = frozenset()
+    """Last names of exception classes some file registers an exception handler for."""
+    routers_with_responses: frozenset[str] = frozenset()
+    """Last names of routers some file includes with ``include_router(..., responses=)``."""
+    constructors_with_responses: int = 0
+    """How many ``FastAPI(...)``/``APIRouter(...)`` calls pass ``responses=``."""
+    annotated_aliases: frozenset[str] = frozenset()
+    """Names some file binds to an ``Annotated[...]`` type (see ``annotated_aliases``)."""
 
     @classmethod
     def from_sources(cls, sources: Iterable[str]) -> ProjectIndex:
         """Scan the texts of every file in the run."""
         names: set[str] = set()
+        handled: set[str] = set()
+        routers: set[str] = set()
+        constructors = 0
+        aliases: set[str] = set()
         for source in sources:
             if "Depends" in source or "Security" in source:
                 names |= dependency_references(source)
-        return cls(frozenset(names))
+            aliases |= annotated_aliases(source)
+            handled |= handled_exception_names(source)
+            routers |= routers_included_with_responses(source)
+            constructors += constructors_with_responses(source)
+        return cls(
+            frozenset(names), frozenset(handled), frozenset(routers), constructors,
+            annotated_aliases=frozenset(aliases),
+        )
 
 
 @dataclass(frozen=True)
@@ -171,6 +222,12 @@ class FastAPIModule:
     registrations: dict[str, list[Route]] = field(default_factory=dict)
     """Function name → its ``add_api_route`` registrations."""
     dependency_names: frozenset[str] = frozenset()
+    project: ProjectIndex = field(default_factory=lambda: ProjectIndex())
+    """The run's cross-file facts (see ``ProjectIndex``)."""
+    own: ProjectIndex = field(default_factory=lambda: ProjectIndex())
+    """The same facts scanned from this module's text alone (also when linted alone)."""
+    include_calls: dict[str, list[cst.Call]] = field(default_factory=dict)
+    """Router name → the module-level ``X.include_router(router, ...)`` calls including it."""
 
     def is_app_name(self, name: str, local_apps: Iterable[str] = ()) -> bool:
         """True when ``name`` names a FastAPI app or router in this module."""
@@ -196,6 +253,8 @@ def analyse_module(
         name for name, bound in table.bindings.items() if "<local>" not in bound
     )
     facts.dependency_names = project.dependency_names | dependency_references(source)
+    facts.project = project
+    facts.own = ProjectIndex.from_sources((source,))
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -203,6 +262,7 @@ def analyse_module(
             _collect_app(small, table, facts)
             if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                 _collect_registration(small.value, facts)
+                _collect_include(small.value, facts)
     return facts
 
 
@@ -228,3 +288,89 @@ def _collect_registration(call: cst.Call, facts: FastAPIModule) -> None:
     endpoint = argument(call, "endpoint", 1)
     if endpoint is not None and isinstance(endpoint.value, cst.Name):
         facts.registrations.setdefault(endpoint.value.value, []).append(route)
+
+
+def _collect_include(call: cst.Call, facts: FastAPIModule) -> None:
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "include_router":
+        return
+    router = argument(call, "router", 0)
+    name = dotted_name(router.value) if router is not None else None
+    if name is not None:
+        facts.include_calls.setdefault(name, []).append(call)
+
+
+# --- where a handler parameter comes from -----------------------------------------
+PARAMETER_MARKER_NAMES = frozenset(
+    {"Depends", "Security", "Query", "Header", "Cookie", "Path", "Form", "File", "Body"}
+)
+_MARKER_MODULES = ("fastapi", "fastapi.params", "fastapi.param_functions")
+_PATH_PARAMETER = re.compile(r"{([A-Za-z_]\w*)(?::[^}]*)?}")
+
+
+def parameter_marker(expression: cst.BaseExpression, names: Qualifier) -> str | None:
+    """``"Query"`` for ``Query(...)`` (``fastapi``, ``fastapi.params``,
+    ``fastapi.param_functions``): the FastAPI marker a call builds, else None."""
+    if not isinstance(expression, cst.Call):
+        return None
+    for qualified in names(expression.func):
+        module, _, marker = qualified.rpartition(".")
+        if module in _MARKER_MODULES and marker in PARAMETER_MARKER_NAMES:
+            return marker
+    return None
+
+
+def path_parameter_names(routes: Iterable[Route]) -> frozenset[str]:
+    """The ``{name}``/``{name:path}`` placeholders of the routes' literal paths."""
+    return frozenset(
+        name for route in routes if route.path for name in _PATH_PARAMETER.findall(route.path)
+    )
+
+
+def is_body_parameter(param: cst.Param, routes: Iterable[Route], names: Qualifier) -> bool:
+    """True when FastAPI surely reads handler parameter ``param`` from the request body.
+
+    Conservative: an explicit ``Body()`` (as default or ``Annotated`` metadata), or a
+    dict-like annotation with no other marker on a parameter that is not in the path.
+    Other unmarked types (models, lists) are body or query depending on what they
+    are, which this does not decide: False. So is a default or ``Annotated`` metadata
+    that may hide a marker (``Annotated[dict, CurrentUser]``, ``= deps[0]``).
+    """
+    if param.star in {"*", "**"} or param.annotation is None:
+        return False
+    _, metadata = unwrap_annotation(param.annotation.annotation, names)
+    candidates = (*metadata, *((param.default,) if param.default is not None else ()))
+    markers = {parameter_marker(candidate, names) for candidate in candidates} - {None}
+    if markers:
+        return markers == {"Body"}
+    if param.name.value in path_parameter_names(routes):
+        return False
+    if not all(_is_inert(candidate, names) for candidate in candidates):
+        return False
+    return is_dict_type(param.annotation.annotation, names)
+
+
+_INERT_MODULES = ("pydantic", "annotated_types", "typing", "typing_extensions", "dataclasses")
+
+
+def _is_inert(node: cst.BaseExpression, names: Qualifier) -> bool:
+    """A literal or a call into a library that cannot build a FastAPI marker."""
+    if isinstance(node, cst.Call):
+        return any(
+            qualified.split(".", 1)[0] in _INERT_MODULES for qualified in names(node.func)
+        )
+    if isinstance(node, cst.Name):
+        return node.value in {"None", "True", "False"}
+    return isinstance(
+        node,
+        (
+            cst.BaseNumber,
+            cst.BaseString,
+            cst.Ellipsis,
+            cst.Dict,
+            cst.List,
+            cst.Tuple,
+            cst.Set,
+            cst.UnaryOperation,
+        ),
+    )

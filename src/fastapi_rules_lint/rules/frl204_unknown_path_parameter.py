@@ -1,0 +1,233 @@
+"""FRL204: a ``{name}`` in a route path that nothing in the handler receives."""
+
+from __future__ import annotations
+
+import keyword
+
+import libcst as cst
+
+from fastapi_rules_lint.core.annotations import builtin_is_visible
+from fastapi_rules_lint.core.context import all_params
+from fastapi_rules_lint.core.dependency_graph import DependencyGraph, local_constructor
+from fastapi_rules_lint.core.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.core.edits import NameUse, name_use
+from fastapi_rules_lint.core.fastapi import Route, parameter_marker
+from fastapi_rules_lint.core.fastapi_params import (
+    PathParameter,
+    owner_dependencies,
+    path_parameters,
+    router_prefix,
+)
+from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix, Requires, Rule
+from fastapi_rules_lint.core.signatures import parameter_insertion
+
+_HEAD = "from fastapi import Depends, FastAPI, Path\n\napp = FastAPI()\n\n\n"
+# Starlette's converters and the type FastAPI must then validate the value as.
+_CONVERTER_TYPES = {"int": "int", "float": "float", "uuid": "UUID", "path": "str", "str": "str"}
+
+
+class UnknownPathParameter(Rule):
+    """## What it does
+    Reports a `{name}` placeholder (also `{name:converter}`) in a route's path, or in
+    the `prefix=` of the `APIRouter(...)` it is registered on, that the handler does
+    not receive: no parameter of that name (positional-only ones cannot be passed by
+    FastAPI), no `alias=`/`validation_alias=` of that name in a `Path()` or other
+    marker, and no dependency defined in the module that takes it — dependency
+    functions and classes (`__init__`, or `__call__` of an instance) are followed
+    recursively, through parameters, `Annotated` metadata and `dependencies=[...]`
+    of the decorator and the router. When a dependency is defined elsewhere, or a
+    `Request` parameter's `path_params` are read, the rule cannot know and is silent.
+
+    ## Why is this bad?
+    The URL segment is matched and then thrown away: usually a typo in the path or
+    the parameter name, or a parameter that was renamed on one side only.
+
+    ## Example
+    ```python
+    @app.get("/items/{item_id}")
+    async def read_item(id: int): ...
+    ```
+
+    ## Use instead
+    ```python
+    @app.get("/items/{item_id}")
+    async def read_item(item_id: int): ...
+    ```
+
+    ## Fix safety
+    Unsafe: adds `name: str` (`int`/`float`/`UUID` for those converters) to the
+    signature — as a plain parameter when that keeps it valid, else keyword-only —
+    which changes how the function can be called directly. No fix when the name is a
+    Python keyword or already taken in the signature.
+    """
+
+    code = "FRL204"
+    name = "unknown-path-parameter"
+    message = "Path parameter `{name}`{origin} is not received by `{function}` or its dependencies"
+    summary = "Path placeholder that no handler parameter or dependency receives"
+    requires = Requires.FASTAPI
+    fix_availability = "sometimes"
+    examples = (
+        Clean(
+            _HEAD + '@app.get("/items/{item_id}/{file:path}")\n'
+            "def read(item_id: int, file: str) -> str:\n    return file\n",
+        ),
+        Clean(
+            "from typing import Annotated\n\n" + _HEAD + '@app.get("/items/{item-id}/{ref}")\n'
+            'def read(ident: Annotated[int, Path(alias="ref")]) -> int:\n    return ident\n',
+            note="an alias; `{item-id}` is no placeholder for Starlette",
+        ),
+        Clean(
+            _HEAD + "class ItemChecker:\n    def __call__(self, item_id: int) -> int:\n"
+            "        return item_id\n\n\ncheck_item = ItemChecker()\n\n\n"
+            '@app.get("/items/{item_id}", dependencies=[Depends(check_item)])\n'
+            "def read() -> None:\n    return None\n",
+            note="consumed by a callable class instance used as a dependency",
+        ),
+        Clean(
+            _HEAD + "from .deps import load_item\n\n\n"
+            '@app.get("/items/{item_id}")\ndef read(item: dict = Depends(load_item)) -> dict:\n'
+            "    return item\n",
+            note="a dependency defined elsewhere may take it",
+        ),
+        Flagged(
+            _HEAD + '@app.get("/items/{item_id}/{version:int}")\ndef read(q: str = "") -> str:\n'
+            "    return q\n",
+            at=("6:10-6:42", "6:10-6:42"),
+            fixed=_HEAD + '@app.get("/items/{item_id}/{version:int}")\n'
+            'def read(q: str = "", *, item_id: str, version: int) -> str:\n    return q\n',
+            unsafe=True,
+            note="after a default: keyword-only; the `int` converter gives `int`",
+        ),
+        Flagged(
+            'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/users/{user_id}")\n\n\n'
+            '@router.get("/posts/{post_id}")\ndef read(post_id: int) -> int:\n    return post_id\n',
+            at=("6:13-6:31",),
+            fixed="from fastapi import APIRouter\n\n"
+            'router = APIRouter(prefix="/users/{user_id}")\n\n\n'
+            '@router.get("/posts/{post_id}")\ndef read(post_id: int, user_id: str) -> int:\n'
+            "    return post_id\n",
+            unsafe=True,
+            note="from the router's prefix",
+        ),
+        Flagged(
+            _HEAD + "def get_item(item_id: int) -> int:\n    return item_id\n\n\n"
+            '@app.get("/items/{item_id}/{other}")\n'
+            "def read(item: int = Depends(get_item)) -> int:\n"
+            "    return item\n",
+            at=("10:10-10:36",),
+            note="a dependency of the module takes `item_id`, nothing takes `other`",
+        ),
+    )
+
+    def setup(self) -> None:
+        self._graph: DependencyGraph | None = None
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        frame = self.context.function
+        if frame is None or frame.node is not node:
+            return
+        for route in frame.routes:
+            self._check(route, node)
+
+    def _check(self, route: Route, function: cst.FunctionDef) -> None:
+        if route.path is None or route.path_node is None:
+            return
+        names = self.context.qualified_names
+        placeholders = [(p, "") for p in path_parameters(route.path)]
+        apps = self._apps(route.owner)
+        prefix = router_prefix(route.owner, apps, names)
+        if prefix is not None:
+            placeholders += [(p, " of the router prefix") for p in path_parameters(prefix)]
+        direct = {p.name.value for p in [*function.params.params, *function.params.kwonly_params]}
+        missing = [(p, origin) for p, origin in placeholders if p.name not in direct]
+        if not missing:
+            return
+        consumed = self._consumed(route, function, apps)
+        if consumed is None:
+            return
+        reported: set[str] = set()
+        for placeholder, origin in missing:
+            if placeholder.name in consumed or placeholder.name in reported:
+                continue
+            reported.add(placeholder.name)
+            self.report(
+                route.path_node,
+                fix=self._fix(function, placeholder),
+                name=placeholder.name,
+                origin=origin,
+                function=function.name.value,
+            )
+
+    def _apps(self, owner: str) -> dict[str, cst.Call]:
+        """The module's apps, plus ``owner``'s constructor when it is built in an
+        enclosing function (``router = APIRouter(...)`` in a factory or a test)."""
+        apps = self.context.fastapi.apps
+        if owner in apps:
+            return apps
+        for frame in reversed(self.context.functions[:-1]):
+            if isinstance(frame.node, cst.FunctionDef) and owner in frame.local_apps:
+                call = local_constructor(frame.node, owner)
+                if call is not None:
+                    return {**apps, owner: call}
+        return apps
+
+    def _consumed(
+        self, route: Route, function: cst.FunctionDef, apps: dict[str, cst.Call]
+    ) -> frozenset[str] | None:
+        """Every request name the handler and its dependencies take; None if unknown."""
+        if self._graph is None:
+            facts = self.context.fastapi
+            self._graph = DependencyGraph(
+                self.context.module,
+                self.context.table,
+                self.context.qualified_names,
+                facts.project.annotated_aliases | facts.own.annotated_aliases,
+            )
+        graph, module = self._graph, self.context.module
+        consumed = graph.consumed_names(function.params, function.body, module)
+        if consumed is None:
+            return None
+        for item in owner_dependencies(route, apps):
+            if not isinstance(item, cst.Call) or parameter_marker(item, graph.names) not in {
+                "Depends",
+                "Security",
+            }:
+                return None
+            first = item.args[0] if item.args and item.args[0].keyword is None else None
+            nested = graph.callable_names(first.value if first else None, module, frozenset())
+            if nested is None:
+                return None
+            consumed |= nested
+        return consumed
+
+    # --- the fix -------------------------------------------------------------------
+    def _fix(self, function: cst.FunctionDef, placeholder: PathParameter) -> NodeFix | None:
+        name = placeholder.name
+        if keyword.iskeyword(name) or name == "__debug__":
+            return None
+        if any(param.name.value == name for param in all_params(function.params)):
+            return None  # positional-only or `*args` of that name: a human decides
+        type_name = _CONVERTER_TYPES.get(placeholder.converter or "str")
+        if type_name is None:
+            return None
+        imports: tuple[ImportRequest, ...] = ()
+        if type_name == "UUID":
+            use = name_use(self.context, "UUID", frozenset({"uuid.UUID"}), in_decorator=True)
+            if use is NameUse.TAKEN:
+                return None
+            imports = (ImportRequest("uuid", "UUID"),) if use is NameUse.FREE else ()
+        elif not builtin_is_visible(self.context, type_name, function):
+            return None
+        top_level = len(self.context.functions) == 1 and not self.context.classes
+        newline = self.context.module.default_newline if top_level else None
+        insertion = parameter_insertion(function.params, f"{name}: {type_name}", newline=newline)
+        if insertion is None:
+            return None
+        return NodeFix(
+            message=f"Add `{name}: {type_name}` to the signature",
+            applicability=Applicability.UNSAFE,
+            replacements=(),
+            imports=imports,
+            text_insertions=(insertion,),
+        )

@@ -1,0 +1,240 @@
+"""FRL205: a route handler or dependency raises a built-in exception (or returns an error
+as a ``JSONResponse``)."""
+
+from __future__ import annotations
+
+import builtins
+
+import libcst as cst
+
+from fastapi_rules_lint.core.context import FunctionFrame
+from fastapi_rules_lint.core.fastapi import argument
+from fastapi_rules_lint.core.routes import JSON_RESPONSES, documented_codes, status_code_of
+from fastapi_rules_lint.core.rule import Clean, Flagged, Requires, Rule
+
+# Not errors a client caused: placeholders, "cannot happen" markers, iteration protocol.
+_NOT_REQUEST_ERRORS = (
+    NotImplementedError,
+    AssertionError,
+    StopIteration,
+    StopAsyncIteration,
+    Warning,
+)
+BUILTIN_EXCEPTIONS: dict[str, type[BaseException]] = {
+    f"builtins.{name}": value
+    for name, value in vars(builtins).items()
+    if isinstance(value, type)
+    and issubclass(value, Exception)
+    and not issubclass(value, _NOT_REQUEST_ERRORS)
+}
+# A handler for these is a catch-all safety net (logging, a generic 500), not a
+# decision about which status an expected error gets.
+_CATCH_ALL = frozenset({"Exception", "BaseException"})
+
+
+class BuiltinExceptionInRoute(Rule):
+    """## What it does
+    Finds route handlers and dependencies that `raise` a built-in exception
+    (`ValueError`, `KeyError`, `RuntimeError`, `PermissionError`, `Exception`, …) in
+    their own body, and ones that `return JSONResponse(status_code=4xx/5xx, ...)` for an
+    error.
+
+    Not reported: bare `raise` (re-raising), custom exception classes, `HTTPException`,
+    `NotImplementedError` and `AssertionError` (placeholders and "cannot happen"
+    markers), raises inside nested functions, built-in exceptions the
+    project registers a specific exception handler for (`@app.exception_handler(
+    ValueError)`, `add_exception_handler`, `exception_handlers={...}`, in any file of
+    the run; a catch-all `Exception` handler does not count), and a `JSONResponse`
+    whose status the route documents in `responses=` (FastAPI's documented pattern for
+    additional responses). `raise ValueError(...) from error` is still reported.
+
+    ## Why is this bad?
+    FastAPI turns an unhandled built-in exception into `500 Internal Server Error`:
+    the client cannot tell a bad request from a crash, and the error is missing from
+    the OpenAPI schema. `HTTPException(status_code=..., detail=...)` says what went
+    wrong with the right status; a custom exception class can be mapped to a status
+    once with an exception handler. A `JSONResponse` returned for an error bypasses
+    the route's `response_model` and exception handlers, and inside a dependency it
+    is not even sent.
+
+    ## Example
+    ```python
+    @app.get("/items/{item_id}")
+    def read_item(item_id: int) -> Item:
+        if item_id not in items:
+            raise KeyError(item_id)
+        return items[item_id]
+    ```
+
+    ## Use instead
+    ```python
+    @app.get("/items/{item_id}")
+    def read_item(item_id: int) -> Item:
+        if item_id not in items:
+            raise HTTPException(status_code=404, detail="Item not found")
+        return items[item_id]
+    ```
+
+    ## Fix safety
+    No fix: the right status code needs a human.
+    """
+
+    code = "FRL205"
+    name = "builtin-exception-in-route"
+    message = (
+        "{what} in {kind} `{function}`; raise `HTTPException` with a status code"
+        " (or a custom exception with a handler)"
+    )
+    summary = "A route handler or dependency raises a built-in exception"
+    requires = Requires.FASTAPI
+    examples = (
+        Clean(
+            "from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n"
+            '@app.get("/items/{item_id}")\n'
+            "def read_item(item_id: int) -> dict[str, int]:\n"
+            "    if item_id < 0:\n"
+            '        raise HTTPException(status_code=404, detail="Item not found")\n'
+            '    return {"id": item_id}\n'
+        ),
+        Clean(
+            "from flask import Flask\n\napp = Flask(__name__)\n\n"
+            '@app.get("/items")\ndef items():\n    raise ValueError("flask")\n',
+            note="Flask has `@app.get` too",
+        ),
+        Clean(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n"
+            "class ItemNotFound(Exception):\n    pass\n\n"
+            '@app.get("/items/{item_id}")\n'
+            "def read_item(item_id: int) -> None:\n    raise ItemNotFound(item_id)\n",
+            note="custom exception classes can have exception handlers",
+        ),
+        Clean(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n"
+            '@app.get("/items")\ndef items() -> int:\n'
+            "    def parse(text: str) -> int:\n"
+            "        raise ValueError(text)\n"
+            '    try:\n        return parse("x")\n    except ValueError:\n        raise\n',
+            note="a nested function's raise and a bare re-raise",
+        ),
+        Clean(
+            "from fastapi import FastAPI, Request\nfrom fastapi.responses import JSONResponse\n\n"
+            "app = FastAPI()\n\n@app.exception_handler(ValueError)\n"
+            "async def on_value_error(request: Request, exc: ValueError) -> JSONResponse:\n"
+            '    return JSONResponse(status_code=400, content={"detail": str(exc)})\n\n'
+            '@app.get("/items")\ndef items() -> None:\n    raise ValueError("bad")\n',
+            note="the exception has a handler; the handler's own JSONResponse is fine",
+        ),
+        Clean(
+            "from fastapi import FastAPI\nfrom fastapi.responses import JSONResponse\n\n"
+            "app = FastAPI()\n\n"
+            '@app.get("/items/{item_id}", responses={404: {"description": "Not found"}})\n'
+            "def read_item(item_id: str) -> JSONResponse:\n"
+            '    return JSONResponse(status_code=404, content={"message": "Item not found"})\n',
+            note="a documented additional response",
+        ),
+        Clean(
+            "from fastapi import FastAPI\nfrom fastapi.responses import JSONResponse\n\n"
+            "app = FastAPI()\n\n"
+            '@app.put("/items/{item_id}")\ndef upsert(item_id: str) -> JSONResponse:\n'
+            "    return JSONResponse(status_code=201, content={})\n",
+            note="a success status",
+        ),
+        Clean(
+            "from fastapi import FastAPI\nfrom .errors import ValueError\n\napp = FastAPI()\n\n"
+            '@app.get("/items")\ndef items() -> None:\n    raise ValueError("domain error")\n',
+            note="a same-named class imported from elsewhere is not the built-in",
+        ),
+        Flagged(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n"
+            '@app.get("/items/{item_id}")\n'
+            "def read_item(item_id: int) -> None:\n"
+            "    raise KeyError(item_id)\n",
+            at=("7:11-7:28",),
+        ),
+        Flagged(
+            "from fastapi import Depends, FastAPI\n\napp = FastAPI()\n\n"
+            "def current_user(token: str) -> str:\n"
+            "    if not token:\n"
+            "        raise PermissionError\n"
+            "    return token\n\n"
+            '@app.get("/me")\ndef me(user: str = Depends(current_user)) -> str:\n'
+            "    return user\n",
+            at=("7:15-7:30",),
+            note="a dependency, the class raised without a call",
+        ),
+        Flagged(
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+            '@router.post("/items")\nasync def create(name: str) -> None:\n'
+            "    try:\n        int(name)\n    except TypeError as error:\n"
+            '        raise ValueError("bad name") from error\n',
+            at=("10:15-10:37",),
+            note="chained raise on a router",
+        ),
+        Flagged(
+            "from fastapi import FastAPI\nfrom starlette.responses import JSONResponse\n\n"
+            "app = FastAPI()\n\n"
+            '@app.get("/items/{item_id}")\ndef read_item(item_id: str) -> JSONResponse:\n'
+            '    return JSONResponse({"error": "missing"}, 404)\n',
+            at=("8:12-8:51",),
+            note="an error returned as an undocumented JSONResponse",
+        ),
+        Flagged(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n"
+            "@app.exception_handler(Exception)\nasync def on_error(request, exc):\n    ...\n\n"
+            '@app.get("/items")\ndef items() -> None:\n    raise RuntimeError("boom")\n',
+            at=("11:11-11:31",),
+            note="a catch-all `Exception` handler is a safety net, not a status decision",
+        ),
+    )
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        frame = self._frame()
+        if frame is None or node.exc is None:
+            return
+        exception = node.exc
+        target = exception.func if isinstance(exception, cst.Call) else exception
+        for qualified in self.context.qualified_names(target):
+            cls = BUILTIN_EXCEPTIONS.get(qualified)
+            if cls is not None and not self._is_handled(cls):
+                self.report(
+                    exception,
+                    what=f"Built-in `{cls.__name__}` raised (a 500 response)",
+                    kind=_kind(frame),
+                    function=frame.name,
+                )
+                return
+
+    def visit_Return(self, node: cst.Return) -> None:
+        frame = self._frame()
+        value = node.value
+        if frame is None or not isinstance(value, cst.Call):
+            return
+        if not self.context.resolves_to(value.func, JSON_RESPONSES):
+            return
+        status = argument(value, "status_code", 1)
+        code = status_code_of(status.value, self.context) if status is not None else None
+        if code is None or code < 400:
+            return
+        if frame.routes and all(code in documented_codes(r, self.context) for r in frame.routes):
+            return
+        self.report(
+            value,
+            what=f"Error returned as `JSONResponse(status_code={code})`",
+            kind=_kind(frame),
+            function=frame.name,
+        )
+
+    def _frame(self) -> FunctionFrame | None:
+        frame = self.context.function
+        if frame is None or not (frame.is_route or frame.is_dependency):
+            return None
+        return frame
+
+    def _is_handled(self, cls: type[BaseException]) -> bool:
+        facts = self.context.fastapi
+        handled = (facts.project.handled_exceptions | facts.own.handled_exceptions) - _CATCH_ALL
+        return any(base.__name__ in handled for base in cls.__mro__)
+
+
+def _kind(frame: FunctionFrame) -> str:
+    return "route handler" if frame.is_route else "dependency"

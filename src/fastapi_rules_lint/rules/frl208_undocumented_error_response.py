@@ -1,0 +1,220 @@
+"""FRL208: a route raises ``HTTPException`` with a 4xx status its OpenAPI operation does
+not document."""
+
+from __future__ import annotations
+
+import json
+
+import libcst as cst
+
+from fastapi_rules_lint.core.context import FunctionFrame
+from fastapi_rules_lint.core.diagnostics import Applicability
+from fastapi_rules_lint.core.edits import keyword_arg, with_argument, with_dict_element
+from fastapi_rules_lint.core.fastapi import Route, argument, string_value
+from fastapi_rules_lint.core.http_status import reason_phrase
+from fastapi_rules_lint.core.names import resolve
+from fastapi_rules_lint.core.routes import (
+    documented_codes,
+    integer_value,
+    is_http_exception,
+    status_argument,
+    status_code_of,
+)
+from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix, Requires, Rule
+
+_VALIDATION_ERROR = 422
+
+
+class UndocumentedErrorResponse(Rule):
+    """## What it does
+    Finds a route handler that raises `HTTPException` with a 4xx status (an integer
+    literal or a `status.HTTP_4xx_*` constant) directly in its body, while neither the
+    route decorator nor its router declares that status in `responses=`. Router-level
+    declarations count: `APIRouter(responses=...)`, `FastAPI(responses=...)` and
+    `include_router(router, responses=...)` in the same module; when a router may get
+    responses from elsewhere (it is built in another module, or another file of the
+    run includes it with `responses=` or builds an app or router with `responses=`),
+    nothing is reported. 422 is not reported for handlers with parameters: FastAPI
+    documents it for them. Off by default: most real codebases leave these out.
+
+    ## Why is this bad?
+    The OpenAPI schema, and every client generated from it, only knows the success
+    response and 422: an expected error the handler raises on purpose is invisible to
+    the API's users.
+
+    ## Example
+    ```python
+    @app.get("/items/{item_id}")
+    def read_item(item_id: int) -> Item:
+        if item_id not in items:
+            raise HTTPException(status_code=404, detail="Item not found")
+        return items[item_id]
+    ```
+
+    ## Use instead
+    ```python
+    @app.get("/items/{item_id}", responses={404: {"description": "Item not found"}})
+    def read_item(item_id: int) -> Item:
+        ...
+    ```
+
+    ## Fix safety
+    Unsafe: it changes the published schema. The fix adds
+    `responses={N: {"description": ...}}` to the route decorator (or the entry to its
+    literal `responses` dict), described by the literal `detail` string or else the
+    HTTP reason phrase. Offered when the handler has a single route.
+    """
+
+    code = "FRL208"
+    name = "undocumented-error-response"
+    message = "`{function}` raises a {code} that its route does not declare in `responses=`"
+    summary = "An `HTTPException` status missing from the route's `responses`"
+    requires = Requires.FASTAPI
+    default_enabled = False
+    fix_availability = "sometimes"
+    examples = (
+        Clean(
+            "from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n"
+            '@app.get("/items/{item_id}", responses={"404": {"description": "Missing"}})\n'
+            "def read_item(item_id: int) -> None:\n"
+            "    raise HTTPException(status_code=404)\n",
+            note="string keys count",
+        ),
+        Clean(
+            "from fastapi import APIRouter, FastAPI, HTTPException, status\n\n"
+            "router = APIRouter(responses={status.HTTP_403_FORBIDDEN: {}})\napp = FastAPI()\n\n"
+            '@router.get("/items")\ndef items() -> None:\n'
+            "    raise HTTPException(status.HTTP_403_FORBIDDEN)\n\n"
+            'app.include_router(router, responses={404: {"description": "Missing"}})\n\n'
+            '@router.get("/other")\ndef other() -> None:\n'
+            "    raise HTTPException(status_code=404)\n",
+            note="router-level responses, constant keys",
+        ),
+        Clean(
+            "from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n"
+            '@app.get("/items")\ndef items() -> None:\n'
+            "    def check() -> None:\n        raise HTTPException(status_code=404)\n"
+            "    raise HTTPException(status_code=500)\n",
+            note="nested function, and a 5xx",
+        ),
+        Clean(
+            "from fastapi import FastAPI, HTTPException\nfrom .common import RESPONSES\n\n"
+            "app = FastAPI()\n\n"
+            '@app.get("/items", responses=RESPONSES)\ndef items() -> None:\n'
+            "    raise HTTPException(status_code=404)\n",
+            note="responses we cannot read",
+        ),
+        Flagged(
+            "from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n"
+            '@app.get("/items/{item_id}")\ndef read_item(item_id: int) -> None:\n'
+            '    raise HTTPException(status_code=404, detail="Item not found")\n',
+            at=("7:11-7:66",),
+            fixed="from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n"
+            '@app.get("/items/{item_id}", responses={404: {"description": "Item not found"}})\n'
+            "def read_item(item_id: int) -> None:\n"
+            '    raise HTTPException(status_code=404, detail="Item not found")\n',
+            unsafe=True,
+        ),
+        Flagged(
+            "from fastapi import APIRouter, HTTPException, status\n\nrouter = APIRouter()\n\n"
+            "@router.delete(\n"
+            '    "/items/{item_id}",\n'
+            '    responses={\n        404: {"description": "Not found"},\n    },\n'
+            ")\n"
+            "def delete_item(item_id: int) -> None:\n"
+            '    raise HTTPException(status.HTTP_409_CONFLICT, detail=f"busy {item_id}")\n',
+            at=("12:11-12:76",),
+            fixed="from fastapi import APIRouter, HTTPException, status\n\nrouter = APIRouter()\n\n"
+            "@router.delete(\n"
+            '    "/items/{item_id}",\n'
+            "    responses={\n"
+            '        404: {"description": "Not found"},\n'
+            '        status.HTTP_409_CONFLICT: {"description": "Conflict"},\n'
+            "    },\n"
+            ")\n"
+            "def delete_item(item_id: int) -> None:\n"
+            '    raise HTTPException(status.HTTP_409_CONFLICT, detail=f"busy {item_id}")\n',
+            unsafe=True,
+            note="merged into the literal dict; reason phrase for a non-literal detail",
+        ),
+        Flagged(
+            "from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n"
+            '@app.get("/health")\ndef health() -> None:\n'
+            "    raise HTTPException(status_code=422)\n",
+            at=("7:11-7:41",),
+            fixed="from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n"
+            '@app.get("/health", responses={422: {"description": "Unprocessable Content"}})\n'
+            "def health() -> None:\n"
+            "    raise HTTPException(status_code=422)\n",
+            unsafe=True,
+            note="422 without parameters: FastAPI does not document it",
+        ),
+    )
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        frame = self.context.function
+        exception = node.exc
+        if frame is None or not frame.is_route or not isinstance(exception, cst.Call):
+            return
+        if not is_http_exception(exception.func, self.context):
+            return
+        status = status_argument(exception, 0)
+        code = status_code_of(status.value, self.context) if status is not None else None
+        if code is None or not 400 <= code <= 499 or self._is_automatic(frame, code):
+            return
+        missing = [r for r in frame.routes if code not in documented_codes(r, self.context)]
+        if not missing:
+            return
+        fix = None
+        if len(frame.routes) == 1 and status is not None:
+            fix = self._fix(missing[0], exception, status.value, code)
+        self.report(exception, fix=fix, function=frame.name, code=code)
+
+    def _is_automatic(self, frame: FunctionFrame, code: int) -> bool:
+        """FastAPI documents 422 itself for routes that validate something."""
+        if code != _VALIDATION_ERROR:
+            return False
+        node = frame.node
+        has_params = bool(
+            node.params.params or node.params.kwonly_params or node.params.posonly_params
+        )
+        return has_params or any(argument(r.call, "dependencies") for r in frame.routes)
+
+    def _fix(
+        self, route: Route, exception: cst.Call, status: cst.BaseExpression, code: int
+    ) -> NodeFix | None:
+        detail = argument(exception, "detail", 1)
+        description = string_value(detail.value) if detail is not None else None
+        if description is None:
+            description = reason_phrase(code) or str(code)
+        entry = cst.DictElement(
+            key=self._module_level_key(status, code),
+            value=cst.parse_expression(
+                '{"description": ' + json.dumps(description, ensure_ascii=False) + "}"
+            ),
+        )
+        responses = argument(route.call, "responses")
+        if responses is not None:
+            if not isinstance(responses.value, cst.Dict):
+                return None
+            replacement: tuple[cst.CSTNode, cst.CSTNode] = (
+                responses.value,
+                with_dict_element(responses.value, entry),
+            )
+        else:
+            mapping = cst.Dict(elements=(entry,))
+            replacement = (route.call, with_argument(route.call, keyword_arg("responses", mapping)))
+        return NodeFix(
+            message=f"Declare {code} in `responses=`",
+            applicability=Applicability.UNSAFE,
+            replacements=(replacement,),
+        )
+
+    def _module_level_key(self, status: cst.BaseExpression, code: int) -> cst.BaseExpression:
+        """The raised status expression when it means the same at module level (where
+        the decorator runs), else the integer."""
+        if integer_value(status) is None and isinstance(status, (cst.Name, cst.Attribute)):
+            here = self.context.qualified_names(status)
+            if here and resolve(status, self.context.table) == here:
+                return status
+        return cst.Integer(str(code))
