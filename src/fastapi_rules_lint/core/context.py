@@ -10,8 +10,8 @@ batched traversal returning ``False`` from ``visit_*`` prunes nothing, and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -83,7 +83,7 @@ class ModuleContext:
         self.functions: list[FunctionFrame] = []
         self.classes: list[cst.ClassDef] = []
         self.scopes: list[FunctionFrame | cst.ClassDef] = []
-        # The node whose first row is the row a `# noqa` comment must sit on.
+        # The node whose first row is the row a noqa comment must sit on.
         self.anchors: list[cst.CSTNode] = [module]
 
     # --- questions rules ask -------------------------------------------------------
@@ -167,7 +167,9 @@ class ModuleContext:
         for bound, qualified in import_bindings(node):
             frame.locals[bound] = frozenset({qualified})
 
-    def record_local_assignment(self, targets: list[cst.BaseExpression], value: cst.BaseExpression) -> None:
+    def record_local_assignment(
+        self, targets: list[cst.BaseExpression], value: cst.BaseExpression
+    ) -> None:
         """Track routers built inside functions (``router = APIRouter()``)."""
         frame = self.function
         if frame is None or not isinstance(value, cst.Call) or not self.fastapi.uses_fastapi:

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import cache
 
 import libcst as cst
 
 from fastapi_rules_lint.core.context import ModuleContext
-from fastapi_rules_lint.core.diagnostics import Diagnostic, Fix, Location, TextEdit
+from fastapi_rules_lint.core.diagnostics import Diagnostic, Fix, Location
 from fastapi_rules_lint.core.fastapi import ProjectIndex, analyse_module
 from fastapi_rules_lint.core.names import BindingTable, build_binding_table
 from fastapi_rules_lint.core.noqa import parse_suppressions
-from fastapi_rules_lint.core.positions import LineIndex, node_ranges
+from fastapi_rules_lint.core.positions import LineIndex, NodeRanges, node_ranges
 from fastapi_rules_lint.core.registry import all_rules, select_codes
 from fastapi_rules_lint.core.rule import NodeFix, Report, Requires, Rule, RuleOptions
 from fastapi_rules_lint.core.source import DecodedSource, SourceDecodeError, decode_source
+from fastapi_rules_lint.core.textfix import text_fix
+from fastapi_rules_lint.core.traversal import cached_visitors, walk_batched
 
 SYNTAX_ERROR = "FRL001"
 
@@ -35,7 +39,13 @@ class LintSettings:
     def options_for(self, rule: type[Rule]) -> RuleOptions:
         """The configured options of ``rule`` (its defaults when not configured)."""
         configured = self.options.get(rule.code)
-        return configured if configured is not None else rule.options_model()
+        return configured if configured is not None else _default_options(rule)
+
+
+@cache
+def _default_options(rule: type[Rule]) -> RuleOptions:
+    # Built once, not per rule per file (pydantic validation); options are frozen.
+    return rule.options_model()
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,9 @@ class _EnterContext(cst.BatchableCSTVisitor):
     def __init__(self, context: ModuleContext) -> None:
         super().__init__()
         self.context = context
+
+    # Built per file: LibCST's own get_visitors() inspects hundreds of stubs each time.
+    get_visitors = cached_visitors
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.context.enter_function(node)
@@ -93,6 +106,9 @@ class _LeaveContext(cst.BatchableCSTVisitor):
     def __init__(self, context: ModuleContext) -> None:
         super().__init__()
         self.context = context
+
+    # Built per file: LibCST's own get_visitors() inspects hundreds of stubs each time.
+    get_visitors = cached_visitors
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.context.leave_function()
@@ -174,16 +190,31 @@ def lint_module(
     rules: list[Rule] = [
         rule_class(context, settings.options_for(rule_class), reports.append)
         for rule_class in all_rules()
-        if rule_class.code in settings.enabled and rule_class.requires & available == rule_class.requires
+        if rule_class.code in settings.enabled
+        and rule_class.requires & available == rule_class.requires
     ]
     if not rules:
         return []
-    visitors: list[cst.BatchableCSTVisitor] = [_EnterContext(context), *rules, _LeaveContext(context)]
-    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
-    wrapper.visit_batched(visitors)
+    visitors: list[cst.BatchableCSTVisitor] = [
+        _EnterContext(context), *rules, _LeaveContext(context)
+    ]
+    _traverse(module, visitors)
     if not reports:
         return []
     return _to_diagnostics(module, text, path, reports)
+
+
+def _traverse(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
+    """One read-only batched traversal; metadata is resolved only when a rule running
+    in this module declares some (a ``MetadataWrapper`` costs nothing until then)."""
+    if not any(visitor.get_inherited_dependencies() for visitor in visitors):
+        walk_batched(module, visitors)
+        return
+    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    with ExitStack() as stack:
+        for visitor in visitors:
+            stack.enter_context(visitor.resolve(wrapper))
+        walk_batched(module, visitors)
 
 
 def _to_diagnostics(
@@ -207,7 +238,7 @@ def _to_diagnostics(
         code = report.rule.code
         if suppressions.is_suppressed(code, (location.row, noqa_row)):
             continue
-        fix = _text_fix(module, report.fix, ranges.inclusive) if report.fix else None
+        fix = _text_fix(module, report.fix, ranges) if report.fix else None
         diagnostics.append(
             Diagnostic(
                 filename=path,
@@ -226,24 +257,8 @@ def _fix_nodes(fix: NodeFix) -> list[cst.CSTNode]:
     return [old for old, _ in fix.replacements] + [node for node, _, _ in fix.text_insertions]
 
 
-def _text_fix(
-    module: cst.Module, fix: NodeFix, inclusive: Mapping[cst.CSTNode, tuple[int, int]]
-) -> Fix | None:
-    edits: list[TextEdit] = []
-    for old, new in fix.replacements:
-        if old not in inclusive:
-            return None
-        start, end = inclusive[old]
-        content = module.code_for_node(new) if new is not None else ""
-        edits.append(TextEdit(start, end, content))
-    for anchor, text, before in fix.text_insertions:
-        if anchor not in inclusive:
-            return None
-        start, end = inclusive[anchor]
-        offset = start if before else end
-        edits.append(TextEdit(offset, offset, text))
-    edits.sort(key=lambda edit: (edit.start, edit.end))
-    return Fix(fix.applicability, fix.message, tuple(edits), fix.imports)
+def _text_fix(module: cst.Module, fix: NodeFix, ranges: NodeRanges) -> Fix | None:
+    return text_fix(module, fix, ranges)
 
 
 def lint_text(

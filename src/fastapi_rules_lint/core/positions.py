@@ -14,8 +14,8 @@ owns and are what a textual replacement of the node must use.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -24,13 +24,77 @@ from libcst._nodes.internal import CodegenState
 from fastapi_rules_lint.core.diagnostics import Location
 
 
+class NodeOffsets:
+    """Syntactic (start, end) offsets by node. Keyed by ``id`` while generating: a
+    CSTNode's ``__hash__`` is a Python-level method, and this is one entry per node."""
+
+    __slots__ = ("_by_id",)
+
+    def __init__(self, by_id: dict[int, tuple[int, int]]) -> None:
+        self._by_id = by_id
+
+    def __getitem__(self, node: cst.CSTNode) -> tuple[int, int]:
+        return self._by_id[id(node)]
+
+    def __contains__(self, node: object) -> bool:
+        return id(node) in self._by_id
+
+    def get(self, node: cst.CSTNode) -> tuple[int, int] | None:
+        """The offsets of ``node``; None when it was not generated."""
+        return self._by_id.get(id(node))
+
+
+class _SyntacticSpan:
+    """``record_syntactic_position`` as a plain context manager: LibCST opens one per
+    node, and a generator-based one costs several calls each."""
+
+    __slots__ = ("end_node", "node", "start", "start_node", "state")
+
+    def __init__(
+        self,
+        state: _OffsetCodegenState,
+        node: cst.CSTNode,
+        start_node: cst.CSTNode | None,
+        end_node: cst.CSTNode | None,
+    ) -> None:
+        self.state = state
+        self.node = node
+        self.start_node = start_node
+        self.end_node = end_node
+        self.start = 0
+
+    def __enter__(self) -> None:
+        self.start = self.state.offset
+
+    def __exit__(self, *_: object) -> None:
+        state = self.state
+        syntactic = state.syntactic
+        start, end = self.start, state.offset
+        # Some nodes hoist their range from a child (a decorated function starts at
+        # its `def`); children are generated first, so their ranges exist here.
+        if self.start_node is not None:
+            hoisted = syntactic.get(id(self.start_node))
+            if hoisted is not None:
+                start = hoisted[0]
+        if self.end_node is not None:
+            hoisted = syntactic.get(id(self.end_node))
+            if hoisted is not None:
+                end = hoisted[1]
+        syntactic[id(self.node)] = (start, end)
+
+
 @dataclass
 class _OffsetCodegenState(CodegenState):
     targets: Collection[cst.CSTNode] = ()
     offset: int = 0
-    syntactic: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
+    syntactic: dict[int, tuple[int, int]] = field(default_factory=dict)
     inclusive: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
-    _starts: list[int] = field(default_factory=list)
+    indents: dict[cst.CSTNode, tuple[str, ...]] = field(default_factory=dict)
+    _target_ids: frozenset[int] = frozenset()
+    _target_starts: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._target_ids = frozenset(id(target) for target in self.targets)
 
     def add_indent_tokens(self) -> None:
         for token in self.indent_tokens:
@@ -41,33 +105,27 @@ class _OffsetCodegenState(CodegenState):
         self.offset += len(value)
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        self._starts.append(self.offset)
+        if id(node) in self._target_ids:
+            self._target_starts[id(node)] = self.offset
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        start = self._starts.pop()
-        if node in self.targets:
-            self.inclusive[node] = (start, self.offset)
+        if id(node) in self._target_ids:
+            self.inclusive[node] = (self._target_starts[id(node)], self.offset)
+            # Blocks push and pop their indentation symmetrically, so this is also the
+            # indentation the node was generated with: a replacement must use it.
+            self.indents[node] = tuple(self.indent_tokens)
 
-    @contextmanager
-    def record_syntactic_position(
+    def record_syntactic_position(  # type: ignore[override]
         self,
         node: cst.CSTNode,
         *,
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
-    ) -> Iterator[None]:
-        start = self.offset
-        try:
-            yield
-        finally:
-            end = self.offset
-            # Some nodes hoist their range from a child (a decorated function starts at
-            # its `def`); children are generated first, so their ranges exist here.
-            if start_node is not None and start_node in self.syntactic:
-                start = self.syntactic[start_node][0]
-            if end_node is not None and end_node in self.syntactic:
-                end = self.syntactic[end_node][1]
-            self.syntactic[node] = (start, end)
+    ) -> _SyntacticSpan:
+        return _SyntacticSpan(self, node, start_node, end_node)
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -79,19 +137,8 @@ class LineIndex:
     @classmethod
     def of(cls, text: str) -> LineIndex:
         """Index the line starts of ``text`` (``\\n``, ``\\r\\n`` and ``\\r`` newlines)."""
-        starts = [0]
-        index = 0
-        length = len(text)
-        while index < length:
-            char = text[index]
-            if char == "\n":
-                starts.append(index + 1)
-            elif char == "\r":
-                if index + 1 < length and text[index + 1] == "\n":
-                    index += 1
-                starts.append(index + 1)
-            index += 1
-        return cls(tuple(starts))
+        # A regex scan, not a Python loop over every character.
+        return cls((0, *(match.end() for match in _NEWLINE.finditer(text))))
 
     def location(self, offset: int) -> Location:
         """The row and column of ``offset``."""
@@ -104,8 +151,10 @@ class NodeRanges:
     """Offsets of the requested nodes in the code the module generates."""
 
     code: str
-    syntactic: dict[cst.CSTNode, tuple[int, int]]
+    syntactic: NodeOffsets
     inclusive: dict[cst.CSTNode, tuple[int, int]]
+    indents: dict[cst.CSTNode, tuple[str, ...]] = field(default_factory=dict)
+    """The indentation tokens in effect where each target was generated."""
 
 
 def node_ranges(module: cst.Module, targets: Collection[cst.CSTNode]) -> NodeRanges:
@@ -120,4 +169,6 @@ def node_ranges(module: cst.Module, targets: Collection[cst.CSTNode]) -> NodeRan
         targets=targets,
     )
     module._codegen(state)
-    return NodeRanges("".join(state.tokens), state.syntactic, state.inclusive)
+    return NodeRanges(
+        "".join(state.tokens), NodeOffsets(state.syntactic), state.inclusive, state.indents
+    )

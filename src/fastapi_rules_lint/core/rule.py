@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fastapi_rules_lint.core.context import ModuleContext
 from fastapi_rules_lint.core.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.core.traversal import cached_visitors
 
 
 class Requires(enum.Flag):
@@ -163,20 +164,20 @@ class Rule(cst.BatchableCSTVisitor):
         message = self.message.format(**arguments) if arguments else self.message
         self._sink(Report(type(self), node, self.context.anchor, message, fix))
 
-    # BatchableCSTVisitor.get_visitors() calls dir() on every instance; rules are built
-    # per file, so the method names are cached per class.
-    _visitor_names: ClassVar[dict[type[Rule], tuple[str, ...]]] = {}
+    def report_with_anchor(
+        self,
+        node: cst.CSTNode,
+        anchor: cst.CSTNode,
+        *,
+        fix: NodeFix | None = None,
+        **arguments: object,
+    ) -> None:
+        """Like ``report``, for a rule that reports later (in ``leave_Module``, once it
+        has seen the whole module): ``anchor`` is ``self.context.anchor`` captured when
+        ``node`` was visited, so ``# noqa`` works on the same rows."""
+        message = self.message.format(**arguments) if arguments else self.message
+        self._sink(Report(type(self), node, anchor, message, fix))
 
-    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
-        cls = type(self)
-        names = Rule._visitor_names.get(cls)
-        if names is None:
-            names = tuple(
-                attribute
-                for attribute in dir(cls)
-                if attribute.startswith(("visit_", "leave_"))
-                and callable(getattr(cls, attribute))
-                and not getattr(getattr(cls, attribute), "_is_no_op", False)
-            )
-            Rule._visitor_names[cls] = names
-        return {name: getattr(self, name) for name in names}
+    # BatchableCSTVisitor.get_visitors() inspects every member of every instance; rules
+    # are built per file, so the method names are cached per class.
+    get_visitors = cached_visitors
