@@ -8,6 +8,7 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
+from libcst.metadata import ParentNodeProvider
 
 from fastapi_rules_lint.core import traversal
 from fastapi_rules_lint.core.traversal import walk_batched
@@ -190,3 +191,25 @@ def test_visit_readonly_same_calls_as_node_visit(code: str, prune: tuple[str, ..
         found: list[tuple[str, str, int]] = []
         traversal.visit_readonly(module, _pruning_visitor(found, types, prune))
         assert found == expected
+
+
+class _ParentRecorder(cst.BatchableCSTVisitor):
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parents: list[tuple[int, int]] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        parent = self.get_metadata(ParentNodeProvider, node)
+        self.parents.append((id(node), id(parent)))
+
+
+def test_traverse_resolves_declared_metadata() -> None:
+    module = cst.parse_module(SNIPPETS[3])
+    expected = _ParentRecorder()
+    cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([expected])
+    found = _ParentRecorder()
+    traversal.traverse(module, [found])
+    assert found.parents == expected.parents
+    assert found.parents

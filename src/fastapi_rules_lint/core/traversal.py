@@ -13,13 +13,18 @@ A node type's child fields and their order are taken once from LibCST itself: it
 ``_visit_and_replace_children`` runs on the first instance met, with a visitor that
 records the fields and does not descend. A field LibCST visits only when it is set (an
 f-string's ``format_spec``) is missing from a sample where it is unset; such fields are
-appended after the recorded ones, which is where LibCST visits them.
+appended after the recorded ones, which is where LibCST visits them (in LibCST 1.9 the
+f-/t-string ``format_spec`` is the only such field, and the last one visited).
+
+The caches below are keyed by classes and only remember what LibCST's classes are; they
+hold no state of any run.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import ExitStack
 
 import libcst as cst
 
@@ -149,6 +154,19 @@ def _uncached_tables(
     return visit, leave, visit_field, leave_field
 
 
+def traverse(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
+    """The engine's one batched traversal. Metadata is resolved only when a visitor
+    declares some (the rules running in most modules need none)."""
+    if not any(visitor.get_inherited_dependencies() for visitor in visitors):
+        walk_batched(module, visitors)
+        return
+    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    with ExitStack() as stack:
+        for visitor in visitors:
+            stack.enter_context(visitor.resolve(wrapper))
+        walk_batched(module, visitors)
+
+
 def walk_batched(module: cst.CSTNode, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
     """Visit ``module`` once with every visitor, as ``libcst.visit_batched`` would
     (a ``visit_*`` returning False prunes nothing).
@@ -198,6 +216,8 @@ _WALKED: dict[frozenset[str], dict[type[object], bool]] = {}
 
 
 def _walk(node: cst.CSTNode, visit: _Methods, leave: _Methods, *, prune: bool) -> None:
+    """Depth-first over ``node``; ``prune``: a ``visit_*`` returning False skips the
+    children (``CSTVisitor`` semantics; batched visitors never prune)."""
     wanted = visit.keys() | leave.keys()
     skipped = frozenset(name for name, inside in TRIVIA.items() if inside.isdisjoint(wanted))
     walked = _WALKED.setdefault(skipped, {})
