@@ -113,6 +113,14 @@ class ModuleContext:
             return frozenset()
         return resolve(node, self.table, self.local_scopes())
 
+    def signature_qualified_names(self, node: cst.BaseExpression) -> frozenset[str]:
+        """Like ``qualified_names`` for a name in the innermost function's signature or
+        decorators, which are evaluated in the enclosing scopes, not the function's own."""
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return frozenset()
+        frames = self.functions[:-1]
+        return resolve(node, self.table, (frame.locals for frame in reversed(frames)))
+
     def resolves_to(self, node: cst.BaseExpression, names: frozenset[str] | set[str]) -> bool:
         """True when ``node`` refers to one of ``names`` (qualified)."""
         return not self.qualified_names(node).isdisjoint(names)

@@ -7,8 +7,8 @@ Interfaces (CLI, flake8, reporters) call ``lint_source`` and never see a rule.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Mapping, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -24,7 +24,7 @@ from fastapi_rules_lint.core.registry import all_rules, select_codes
 from fastapi_rules_lint.core.rule import NodeFix, Report, Requires, Rule, RuleOptions
 from fastapi_rules_lint.core.source import DecodedSource, SourceDecodeError, decode_source
 from fastapi_rules_lint.core.textfix import text_fix
-from fastapi_rules_lint.core.traversal import cached_visitors, walk_batched
+from fastapi_rules_lint.core.traversal import cached_visitors, traverse
 
 SYNTAX_ERROR = "FRL001"
 
@@ -198,23 +198,10 @@ def lint_module(
     visitors: list[cst.BatchableCSTVisitor] = [
         _EnterContext(context), *rules, _LeaveContext(context)
     ]
-    _traverse(module, visitors)
+    traverse(module, visitors)
     if not reports:
         return []
     return _to_diagnostics(module, text, path, reports)
-
-
-def _traverse(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
-    """One read-only batched traversal; metadata is resolved only when a rule running
-    in this module declares some (a ``MetadataWrapper`` costs nothing until then)."""
-    if not any(visitor.get_inherited_dependencies() for visitor in visitors):
-        walk_batched(module, visitors)
-        return
-    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
-    with ExitStack() as stack:
-        for visitor in visitors:
-            stack.enter_context(visitor.resolve(wrapper))
-        walk_batched(module, visitors)
 
 
 def _to_diagnostics(
@@ -235,6 +222,9 @@ def _to_diagnostics(
         location = lines.location(start)
         anchor = ranges.syntactic.get(report.anchor) if report.anchor is not module else None
         noqa_row = lines.location(anchor[0]).row if anchor is not None else location.row
+        # A node reported from its parent's context (a decorator reported while the
+        # `def` is visited) starts its own logical line above the anchor's.
+        noqa_row = min(noqa_row, location.row)
         code = report.rule.code
         if suppressions.is_suppressed(code, (location.row, noqa_row)):
             continue
@@ -261,6 +251,17 @@ def _text_fix(module: cst.Module, fix: NodeFix, ranges: NodeRanges) -> Fix | Non
     return text_fix(module, fix, ranges)
 
 
+# Python's default limit (1000 frames) is below what real files need: an implicitly
+# concatenated string of a few hundred parts is a tree that deep, and LibCST's parser
+# accepts it. Like black, raise the limit once per process (it only ever grows).
+_RECURSION_LIMIT = 20_000
+
+
+def _allow_deep_trees() -> None:
+    if sys.getrecursionlimit() < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
+
+
 def lint_text(
     text: str,
     path: str = "<stdin>",
@@ -269,10 +270,15 @@ def lint_text(
 ) -> list[Diagnostic]:
     """Lint decoded source text; FRL001 when it does not parse."""
     settings = settings or LintSettings()
+    _allow_deep_trees()
     parsed = _parse(text, path)
     if isinstance(parsed, Diagnostic):
         return [parsed] if SYNTAX_ERROR in settings.enabled else []
-    diagnostics = lint_module(parsed, text, path, settings, project or ProjectIndex())
+    try:
+        diagnostics = lint_module(parsed, text, path, settings, project or ProjectIndex())
+    except RecursionError:
+        too_deep = _error(path, 1, 1, "Syntax error: the file is nested too deeply to analyse")
+        return [too_deep] if SYNTAX_ERROR in settings.enabled else []
     diagnostics.sort()
     return diagnostics
 

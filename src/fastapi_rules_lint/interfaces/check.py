@@ -272,6 +272,7 @@ def _finish(run: _Run) -> int:
         statistics=options.statistics,
         color=run.console.color,
         quiet=options.quiet,
+        had_errors=bool(run.failed),
     )
     if run.mode == "diff":
         run.console.out("".join(run.diffs))

@@ -33,6 +33,8 @@ class ReportInput:
     color: bool = False
     quiet: bool = False
     """Text only: diagnostics, no summary."""
+    had_errors: bool = False
+    """The run reported errors (unreadable files, internal errors) besides diagnostics."""
 
     def is_applicable(self, diagnostic: Diagnostic) -> bool:
         """True when ``--fix`` (with this run's ``--unsafe-fixes``) would fix it."""

@@ -118,6 +118,8 @@ def summary(report: ReportInput, paint: _Painter | None = None) -> list[str]:
     remaining = len(report.diagnostics)
     fixed = report.fixed
     if remaining == 0 and fixed == 0:
+        if report.had_errors:
+            return ["No diagnostics in the files that could be checked; see the errors above."]
         return [paint("All checks passed!", "green", bold=True)]
     if fixed and not remaining:
         lines = [f"Fixed {plural(fixed, 'error')}."]

@@ -7,7 +7,6 @@ import libcst as cst
 from fastapi_rules_lint.core.annotations import is_dict_type, unwrap_annotation
 from fastapi_rules_lint.core.context import all_params
 from fastapi_rules_lint.core.fastapi import is_body_parameter
-from fastapi_rules_lint.core.names import resolve
 from fastapi_rules_lint.core.rule import Clean, Flagged, Requires, Rule
 
 REQUEST_TYPES = frozenset(
@@ -135,11 +134,6 @@ class RawDictRequest(Rule):
         self._requests: dict[int, frozenset[str]] = {}
         """Handler node id → its parameters annotated as a request."""
 
-    def _signature_names(self, node: cst.BaseExpression) -> frozenset[str]:
-        # A signature is evaluated in the enclosing scopes, not the handler's own.
-        frames = self.context.functions[:-1]
-        return resolve(node, self.context.table, (frame.locals for frame in reversed(frames)))
-
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame = self.context.function
         if frame is None or frame.node is not node:
@@ -152,17 +146,17 @@ class RawDictRequest(Rule):
             if param.annotation is None or param.star != "":
                 continue
             annotation = param.annotation.annotation
-            if is_dict_type(annotation, self._signature_names) and is_body_parameter(
-                param, routes, self._signature_names
-            ):
+            if is_dict_type(
+                annotation, self.context.signature_qualified_names
+            ) and is_body_parameter(param, routes, self.context.signature_qualified_names):
                 self.report(
                     param,
                     what=f"takes its request body as a raw dict (`{param.name.value}`)",
                     function=node.name.value,
                 )
                 continue
-            core, _ = unwrap_annotation(annotation, self._signature_names)
-            if not self._signature_names(core).isdisjoint(REQUEST_TYPES):
+            core, _ = unwrap_annotation(annotation, self.context.signature_qualified_names)
+            if not self.context.signature_qualified_names(core).isdisjoint(REQUEST_TYPES):
                 requests.add(param.name.value)
         if requests:
             self._requests[id(node)] = frozenset(requests)

@@ -6,7 +6,6 @@ import libcst as cst
 
 from fastapi_rules_lint.core.annotations import is_dict_type
 from fastapi_rules_lint.core.fastapi import argument
-from fastapi_rules_lint.core.names import resolve
 from fastapi_rules_lint.core.rule import Clean, Flagged, Requires, Rule
 
 DICT = frozenset({"builtins.dict"})
@@ -126,11 +125,6 @@ class RawDictResponse(Rule):
         self._collecting: set[int] = set()
         """Handlers whose own `return {...}` statements are reported."""
 
-    def _signature_names(self, node: cst.BaseExpression) -> frozenset[str]:
-        # A signature and its decorators are evaluated in the enclosing scopes.
-        frames = self.context.functions[:-1]
-        return resolve(node, self.context.table, (frame.locals for frame in reversed(frames)))
-
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame = self.context.function
         if frame is None or frame.node is not node:
@@ -145,13 +139,13 @@ class RawDictResponse(Rule):
             if model is None or _is_none(model.value):
                 continue
             has_model = True
-            if is_dict_type(model.value, self._signature_names):
+            if is_dict_type(model.value, self.context.signature_qualified_names):
                 self.report(
                     model.value, what="declares a raw dict `response_model`", function=function
                 )
         if node.returns is not None:
             annotation = node.returns.annotation
-            if not has_model and is_dict_type(annotation, self._signature_names):
+            if not has_model and is_dict_type(annotation, self.context.signature_qualified_names):
                 self.report(annotation, what="is annotated to return a raw dict", function=function)
         elif not has_model:
             self._collecting.add(id(node))
