@@ -92,13 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths: list[Path] = args.paths
     if not paths:
-        from tests.corpus import fastapi_sdist
+        from tests.corpus import corpus_roots
 
-        sdist = fastapi_sdist()
-        if sdist is None:
+        roots = corpus_roots()
+        if roots is None:
             print("offline: the FastAPI sdist could not be fetched", file=sys.stderr)
             return 2
-        paths = [sdist / "docs_src", sdist / "tests"]
+        paths = roots
     report = recall_by_code(paths)
     if args.json:
         print(json.dumps(report, indent=2))

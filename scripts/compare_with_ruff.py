@@ -284,13 +284,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     mapping = _parse_map(args.map) if args.map else DEFAULT_MAP
     paths: list[Path] = args.paths
     if not paths:
-        from tests.corpus import fastapi_sdist
+        from tests.corpus import corpus_roots
 
-        sdist = fastapi_sdist()
-        if sdist is None:
+        roots = corpus_roots()
+        if roots is None:
             print("offline: the FastAPI sdist could not be fetched", file=sys.stderr)
             return 2
-        paths = [sdist / "docs_src", sdist / "tests"]
+        paths = roots
     select = args.select_ruff.split(",") if args.select_ruff else None
     result = compare(paths, mapping, select_ruff=select, statement_match=args.statement_match)
     if args.json:

@@ -51,6 +51,13 @@ def corpus_files(*parts: str) -> list[Path]:
     return sorted(path for part in parts for path in (root / part).rglob("*.py"))
 
 
+def corpus_roots() -> list[Path] | None:
+    """The sdist's ``docs_src`` and ``tests`` folders (the default real-code corpus of
+    the comparison scripts); None offline."""
+    root = fastapi_sdist()
+    return None if root is None else [root / "docs_src", root / "tests"]
+
+
 if __name__ == "__main__":
     found = fastapi_sdist()
     print(found if found is not None else "offline: the FastAPI sdist could not be fetched")
