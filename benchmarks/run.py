@@ -45,10 +45,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import libcst as cst  # noqa: E402
 
-from fastapi_rules_lint.core.engine import LintSettings, lint_text  # noqa: E402
-from fastapi_rules_lint.core.fastapi import ProjectIndex  # noqa: E402
-from fastapi_rules_lint.core.registry import all_rules, select_codes  # noqa: E402
-from fastapi_rules_lint.core.source import SourceDecodeError, decode_source  # noqa: E402
+from fastapi_rules_lint.engine.source import SourceDecodeError, decode_source  # noqa: E402
+from fastapi_rules_lint.lint.linter import LintSettings, lint_text  # noqa: E402
+from fastapi_rules_lint.lint.registry import all_rules, select_codes  # noqa: E402
+from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex  # noqa: E402
 from tests.corpus import FASTAPI_VERSION, fastapi_sdist  # noqa: E402
 
 TOOLS = ("fixit", "flake8", "flake8-annotations", "flake8-async")

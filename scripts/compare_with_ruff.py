@@ -44,8 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from fastapi_rules_lint.core.engine import LintSettings, lint_bytes  # noqa: E402
-from fastapi_rules_lint.core.fastapi import ProjectIndex  # noqa: E402
+from fastapi_rules_lint.lint.linter import LintSettings, lint_bytes  # noqa: E402
+from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex  # noqa: E402
 
 DEFAULT_MAP = {
     "FRL101": ("ANN001", "ANN002", "ANN003"),

@@ -40,12 +40,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from fastapi_rules_lint.core.engine import LintSettings  # noqa: E402
-from fastapi_rules_lint.core.fastapi import ProjectIndex  # noqa: E402
-from fastapi_rules_lint.core.fixer import fix_text, is_applicable  # noqa: E402
-from fastapi_rules_lint.core.registry import select_codes  # noqa: E402
-from fastapi_rules_lint.core.source import SourceDecodeError, decode_source  # noqa: E402
-from fastapi_rules_lint.core.textfix import compile_error  # noqa: E402
+from fastapi_rules_lint.engine.source import SourceDecodeError, decode_source  # noqa: E402
+from fastapi_rules_lint.lint.fixer import fix_text, is_applicable  # noqa: E402
+from fastapi_rules_lint.lint.linter import LintSettings  # noqa: E402
+from fastapi_rules_lint.lint.registry import select_codes  # noqa: E402
+from fastapi_rules_lint.lint.textfix import compile_error  # noqa: E402
+from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex  # noqa: E402
 from tests.corpus import fastapi_sdist  # noqa: E402
 
 PYFLAKES = "F401,F811,F821,F841"

@@ -3,8 +3,8 @@ whatever rules exist (and skip cleanly when none has a fix yet)."""
 
 from __future__ import annotations
 
-from fastapi_rules_lint.core.registry import all_rules
-from fastapi_rules_lint.core.rule import Flagged
+from fastapi_rules_lint.lint.registry import all_rules
+from fastapi_rules_lint.rulebase.rule import Flagged
 
 
 def fix_example(*, unsafe: bool) -> tuple[str, str, str] | None:

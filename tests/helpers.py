@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fastapi_rules_lint.core.diagnostics import Diagnostic
-from fastapi_rules_lint.core.engine import LintSettings, lint_text
-from fastapi_rules_lint.core.rule import Rule
+from fastapi_rules_lint.engine.diagnostics import Diagnostic
+from fastapi_rules_lint.lint.linter import LintSettings, lint_text
+from fastapi_rules_lint.rulebase.rule import Rule
 
 
 def settings_for(rule: type[Rule], options: Mapping[str, object] | None = None) -> LintSettings:

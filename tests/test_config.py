@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from fastapi_rules_lint.config import ConfigError, LoadedConfig, find_pyproject, load_config
-from fastapi_rules_lint.core.registry import UnknownCodeError, all_rules
-from fastapi_rules_lint.core.rule import RuleOptions
+from fastapi_rules_lint.engine.options import RuleOptions
+from fastapi_rules_lint.lint.registry import UnknownCodeError, all_rules
 
 
 def _write(folder: Path, body: str) -> Path:

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_rules_lint.core.registry import all_rules
-from fastapi_rules_lint.core.rule import Clean, Flagged, Rule
 from fastapi_rules_lint.docs import (
     REQUIRED_SECTIONS,
     TABLE_END,
@@ -21,6 +19,8 @@ from fastapi_rules_lint.docs import (
     sections,
     update_readme,
 )
+from fastapi_rules_lint.lint.registry import all_rules
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = all_rules()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi_rules_lint.core.engine import LintSettings, lint_text
-from fastapi_rules_lint.core.registry import select_codes
+from fastapi_rules_lint.lint.linter import LintSettings, lint_text
+from fastapi_rules_lint.lint.registry import select_codes
 
 
 def test_deeply_nested_tree_does_not_crash() -> None:

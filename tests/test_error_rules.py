@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from fastapi_rules_lint.core.engine import LintSettings, lint_text
-from fastapi_rules_lint.core.fastapi import ProjectIndex
-from fastapi_rules_lint.core.http_status import OLD_NAMES, STATUSES, code_of_constant
-from fastapi_rules_lint.core.project_scan import (
+from fastapi_rules_lint.lint.linter import LintSettings, lint_text
+from fastapi_rules_lint.semantics.fastapi.http_status import OLD_NAMES, STATUSES, code_of_constant
+from fastapi_rules_lint.semantics.fastapi.project_scan import (
+    ProjectIndex,
     constructors_with_responses,
     handled_exception_names,
     routers_included_with_responses,

@@ -22,10 +22,10 @@ import tokenize
 
 import pytest
 
-from fastapi_rules_lint.core.fixer import fix_text, is_applicable
-from fastapi_rules_lint.core.registry import all_rules
-from fastapi_rules_lint.core.rule import Clean, Flagged, Rule
-from fastapi_rules_lint.core.textfix import compile_error
+from fastapi_rules_lint.lint.fixer import fix_text, is_applicable
+from fastapi_rules_lint.lint.registry import all_rules
+from fastapi_rules_lint.lint.textfix import compile_error
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Rule
 from tests.helpers import lint_rule, settings_for
 
 CASES = [

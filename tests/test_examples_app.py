@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from fastapi_rules_lint.core.engine import LintSettings, lint_bytes
-from fastapi_rules_lint.core.fastapi import ProjectIndex
-from fastapi_rules_lint.core.registry import all_rules
-from fastapi_rules_lint.core.source import decode_source
+from fastapi_rules_lint.engine.source import decode_source
+from fastapi_rules_lint.lint.linter import LintSettings, lint_bytes
+from fastapi_rules_lint.lint.registry import all_rules
+from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -24,8 +24,8 @@ from types import ModuleType
 
 import pytest
 
-from fastapi_rules_lint.core.engine import LintSettings, lint_text
-from fastapi_rules_lint.core.fixer import fix_text
+from fastapi_rules_lint.lint.fixer import fix_text
+from fastapi_rules_lint.lint.linter import LintSettings, lint_text
 from tests.corpus import fastapi_sdist
 
 pytest.importorskip("httpx")

@@ -20,7 +20,7 @@ from types import ModuleType
 
 import pytest
 
-from fastapi_rules_lint.core.engine import LintSettings, lint_text
+from fastapi_rules_lint.lint.linter import LintSettings, lint_text
 from tests.corpus import fastapi_sdist
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from fastapi_rules_lint.config import DEFAULT_EXCLUDE
-from fastapi_rules_lint.core.source import decode_source
+from fastapi_rules_lint.engine.source import decode_source
 from fastapi_rules_lint.files import (
     Discovery,
     FileAccessError,

@@ -22,8 +22,8 @@ from types import ModuleType
 import libcst as cst
 import pytest
 
-from fastapi_rules_lint.core.engine import LintSettings
-from fastapi_rules_lint.core.fixer import fix_text
+from fastapi_rules_lint.lint.fixer import fix_text
+from fastapi_rules_lint.lint.linter import LintSettings
 from tests.corpus import fastapi_sdist
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 import libcst as cst
 import pytest
 
-from fastapi_rules_lint.core import engine, registry
-from fastapi_rules_lint.core.diagnostics import Applicability, ImportRequest
-from fastapi_rules_lint.core.engine import LintSettings
-from fastapi_rules_lint.core.fixer import FixOutcome, fix_text
-from fastapi_rules_lint.core.rule import NodeFix, Rule
+from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.lint import linter, registry
+from fastapi_rules_lint.lint.fixer import FixOutcome, fix_text
+from fastapi_rules_lint.lint.linter import LintSettings
+from fastapi_rules_lint.rulebase.rule import NodeFix, Rule
 
 SAFE = Applicability.SAFE
 
@@ -137,7 +137,7 @@ RULES: tuple[type[Rule], ...] = (
 
 @pytest.fixture(autouse=True)
 def _test_rules(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(engine, "all_rules", lambda: RULES)
+    monkeypatch.setattr(linter, "all_rules", lambda: RULES)
     yield
 
 
@@ -256,7 +256,7 @@ def test_syntax_error_is_left_alone() -> None:
 def test_lifespan_migration_uses_the_file_newline_and_indentation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(engine, "all_rules", registry.all_rules)  # the real FRL201
+    monkeypatch.setattr(linter, "all_rules", registry.all_rules)  # the real FRL201
     text = (
         "from fastapi import FastAPI\r\n\r\napp = FastAPI()\r\n\r\n\r\n"
         '@app.on_event("startup")\r\nasync def start():\r\n\tif True:\r\n\t\tprint(1)\r\n'

@@ -42,10 +42,10 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_rules_lint.core.engine import LintSettings, lint_bytes
-from fastapi_rules_lint.core.fixer import fix_text
-from fastapi_rules_lint.core.registry import select_codes
-from fastapi_rules_lint.core.source import SourceDecodeError, decode_source
+from fastapi_rules_lint.engine.source import SourceDecodeError, decode_source
+from fastapi_rules_lint.lint.fixer import fix_text
+from fastapi_rules_lint.lint.linter import LintSettings, lint_bytes
+from fastapi_rules_lint.lint.registry import select_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 
 from fastapi_rules_lint.config import load_config
-from fastapi_rules_lint.core.engine import lint_bytes
-from fastapi_rules_lint.core.fastapi import ProjectIndex
-from fastapi_rules_lint.core.registry import all_rules
-from fastapi_rules_lint.core.rule import Flagged
-from fastapi_rules_lint.core.source import SourceDecodeError, decode_source
+from fastapi_rules_lint.engine.source import SourceDecodeError, decode_source
 from fastapi_rules_lint.interfaces import flake8 as plugin
+from fastapi_rules_lint.lint.linter import lint_bytes
+from fastapi_rules_lint.lint.registry import all_rules
+from fastapi_rules_lint.rulebase.rule import Flagged
+from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT = "%(path)s\t%(row)d\t%(col)d\t%(code)s\t%(text)s"

@@ -25,10 +25,10 @@ import libcst as cst
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fastapi_rules_lint.core.engine import LintSettings, lint_text
-from fastapi_rules_lint.core.fixer import fix_text, is_applicable
-from fastapi_rules_lint.core.registry import select_codes
-from fastapi_rules_lint.core.textfix import compile_error
+from fastapi_rules_lint.lint.fixer import fix_text, is_applicable
+from fastapi_rules_lint.lint.linter import LintSettings, lint_text
+from fastapi_rules_lint.lint.registry import select_codes
+from fastapi_rules_lint.lint.textfix import compile_error
 from tests.strategies import event_modules, fastapi_modules
 
 _FUZZ = os.environ.get("FASTAPI_RULES_FUZZ", "")

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from fastapi_rules_lint.core.diagnostics import Applicability, Diagnostic, Fix, Location, TextEdit
-from fastapi_rules_lint.core.engine import LintSettings, lint_text
-from fastapi_rules_lint.core.registry import all_rules
+from fastapi_rules_lint.engine.diagnostics import Applicability, Diagnostic, Fix, Location, TextEdit
+from fastapi_rules_lint.lint.linter import LintSettings, lint_text
+from fastapi_rules_lint.lint.registry import all_rules
 from fastapi_rules_lint.report import RENDERERS, ReportInput
 from fastapi_rules_lint.report.text import render as render_text
 

@@ -10,8 +10,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import ParentNodeProvider
 
-from fastapi_rules_lint.core import traversal
-from fastapi_rules_lint.core.traversal import walk_batched
+from fastapi_rules_lint.engine import traversal
+from fastapi_rules_lint.engine.traversal import walk_batched
 from tests.corpus import corpus_files
 
 NODE_TYPES = [

@@ -1,7 +1,7 @@
 """fastapi-rules: a LibCST linter with autofixes that enforces modern FastAPI practice."""
 
-from fastapi_rules_lint.core.diagnostics import Applicability, Diagnostic, Fix, Location
-from fastapi_rules_lint.core.engine import LintResult, LintSettings, lint_bytes, lint_text
+from fastapi_rules_lint.engine.diagnostics import Applicability, Diagnostic, Fix, Location
+from fastapi_rules_lint.lint.linter import LintResult, LintSettings, lint_bytes, lint_text
 
 __version__ = "0.1.0"
 

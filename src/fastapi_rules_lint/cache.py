@@ -27,7 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, ValidationError
 
 from fastapi_rules_lint import __version__
-from fastapi_rules_lint.core.diagnostics import (
+from fastapi_rules_lint.engine.diagnostics import (
     Applicability,
     Diagnostic,
     Fix,
@@ -35,8 +35,8 @@ from fastapi_rules_lint.core.diagnostics import (
     Location,
     TextEdit,
 )
-from fastapi_rules_lint.core.engine import LintSettings
-from fastapi_rules_lint.core.fastapi import ProjectIndex
+from fastapi_rules_lint.lint.linter import LintSettings
+from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
 
 FORMAT = "1"
 _PACKAGE = Path(__file__).resolve().parent

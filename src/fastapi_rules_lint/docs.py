@@ -15,8 +15,8 @@ import re
 
 from pydantic_core import to_jsonable_python
 
-from fastapi_rules_lint.core.registry import UnknownCodeError, all_rules
-from fastapi_rules_lint.core.rule import Clean, Example, Flagged, Rule
+from fastapi_rules_lint.lint.registry import UnknownCodeError, all_rules
+from fastapi_rules_lint.rulebase.rule import Clean, Example, Flagged, Rule
 
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 TABLE_START = "<!-- rules-table:start -->"

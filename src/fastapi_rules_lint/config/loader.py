@@ -30,14 +30,15 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from fastapi_rules_lint.config.model import SETTINGS_KEYS, Settings
-from fastapi_rules_lint.core.engine import LintSettings
-from fastapi_rules_lint.core.registry import (
+from fastapi_rules_lint.engine.options import RuleOptions
+from fastapi_rules_lint.lint.linter import LintSettings
+from fastapi_rules_lint.lint.registry import (
     UnknownCodeError,
     all_rules,
     expand_selector,
     select_codes,
 )
-from fastapi_rules_lint.core.rule import Rule, RuleOptions
+from fastapi_rules_lint.rulebase.rule import Rule
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -19,10 +19,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi_rules_lint.core.diagnostics import Diagnostic
-from fastapi_rules_lint.core.engine import SYNTAX_ERROR
-from fastapi_rules_lint.core.source import DecodedSource
+from fastapi_rules_lint.engine.diagnostics import Diagnostic
+from fastapi_rules_lint.engine.source import DecodedSource
 from fastapi_rules_lint.files import FileAccessError, write_atomic
+from fastapi_rules_lint.lint.linter import SYNTAX_ERROR
 
 _NOQA = re.compile(
     r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*))?", re.IGNORECASE

@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from fastapi_rules_lint.core.diagnostics import Diagnostic
+from fastapi_rules_lint.engine.diagnostics import Diagnostic
 from fastapi_rules_lint.files import FileAccessError, read_source, write_atomic
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")

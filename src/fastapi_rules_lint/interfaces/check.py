@@ -29,18 +29,18 @@ from typing import Literal
 
 from fastapi_rules_lint.cache import Cache
 from fastapi_rules_lint.config import LoadedConfig, display_path, load_config
-from fastapi_rules_lint.core.diagnostics import Diagnostic
-from fastapi_rules_lint.core.engine import lint_bytes, lint_text
-from fastapi_rules_lint.core.fastapi import ProjectIndex
-from fastapi_rules_lint.core.fixer import is_applicable
-from fastapi_rules_lint.core.source import DecodedSource, SourceDecodeError, decode_source
+from fastapi_rules_lint.engine.diagnostics import Diagnostic
+from fastapi_rules_lint.engine.source import DecodedSource, SourceDecodeError, decode_source
 from fastapi_rules_lint.files import Discovery, FileAccessError, read_source, write_atomic
 from fastapi_rules_lint.interfaces import baseline
 from fastapi_rules_lint.interfaces.add_noqa import write_noqa
 from fastapi_rules_lint.interfaces.console import Console
 from fastapi_rules_lint.interfaces.worker import Outcome, Task, Worker, run_tasks
+from fastapi_rules_lint.lint.fixer import is_applicable
+from fastapi_rules_lint.lint.linter import lint_bytes, lint_text
 from fastapi_rules_lint.report import RENDERERS, ReportInput
 from fastapi_rules_lint.report.base import plural
+from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
 
 Mode = Literal["lint", "fix", "diff", "noqa"]
 

@@ -18,12 +18,12 @@ import click
 
 from fastapi_rules_lint import __version__
 from fastapi_rules_lint.config import ConfigError
-from fastapi_rules_lint.core.registry import UnknownCodeError
 from fastapi_rules_lint.docs import find_rule, render_rule, rules_listing
 from fastapi_rules_lint.files import FileAccessError, MissingPathError
 from fastapi_rules_lint.interfaces.baseline import BaselineError
 from fastapi_rules_lint.interfaces.check import CheckOptions, run_check
 from fastapi_rules_lint.interfaces.console import PROGRAM, Console
+from fastapi_rules_lint.lint.registry import UnknownCodeError
 from fastapi_rules_lint.report import RENDERERS
 
 _RUN_ERRORS = (

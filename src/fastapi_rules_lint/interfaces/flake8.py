@@ -53,9 +53,9 @@ from pathlib import Path
 
 from fastapi_rules_lint import __version__
 from fastapi_rules_lint.config import ConfigError, LoadedConfig, find_pyproject, load_config
-from fastapi_rules_lint.core.diagnostics import Diagnostic
-from fastapi_rules_lint.core.engine import LintSettings, lint_bytes, lint_text
-from fastapi_rules_lint.core.source import SourceDecodeError, decode_source
+from fastapi_rules_lint.engine.diagnostics import Diagnostic
+from fastapi_rules_lint.engine.source import SourceDecodeError, decode_source
+from fastapi_rules_lint.lint.linter import LintSettings, lint_bytes, lint_text
 
 INTERNAL_ERROR = "FRL000"
 

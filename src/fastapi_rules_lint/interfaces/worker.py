@@ -20,10 +20,10 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
-from fastapi_rules_lint.core.diagnostics import Diagnostic
-from fastapi_rules_lint.core.engine import LintSettings, lint_text
-from fastapi_rules_lint.core.fastapi import ProjectIndex
-from fastapi_rules_lint.core.fixer import fix_text
+from fastapi_rules_lint.engine.diagnostics import Diagnostic
+from fastapi_rules_lint.lint.fixer import fix_text
+from fastapi_rules_lint.lint.linter import LintSettings, lint_text
+from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
 
 PARALLEL_THRESHOLD = 40
 MAX_AUTO_JOBS = 16

@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from fastapi_rules_lint.core.diagnostics import Applicability, Diagnostic, Location
-from fastapi_rules_lint.core.positions import LineIndex
-from fastapi_rules_lint.core.registry import UnknownCodeError, rule_for
+from fastapi_rules_lint.engine.diagnostics import Applicability, Diagnostic, Location
+from fastapi_rules_lint.engine.positions import LineIndex
+from fastapi_rules_lint.lint.registry import UnknownCodeError, rule_for
 
 
 @dataclass(frozen=True)

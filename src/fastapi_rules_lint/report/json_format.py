@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, TypeAdapter
 
-from fastapi_rules_lint.core.diagnostics import Diagnostic, Location
+from fastapi_rules_lint.engine.diagnostics import Diagnostic, Location
 from fastapi_rules_lint.report.base import Positions, ReportInput, statistics
 
 

@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from fastapi_rules_lint import __version__
-from fastapi_rules_lint.core.diagnostics import Diagnostic
-from fastapi_rules_lint.core.registry import all_rules
 from fastapi_rules_lint.docs import render_rule, sections
+from fastapi_rules_lint.engine.diagnostics import Diagnostic
+from fastapi_rules_lint.lint.registry import all_rules
 from fastapi_rules_lint.report.base import Positions, ReportInput
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -13,7 +13,7 @@ import unicodedata
 
 import click
 
-from fastapi_rules_lint.core.diagnostics import Diagnostic
+from fastapi_rules_lint.engine.diagnostics import Diagnostic
 from fastapi_rules_lint.report.base import ReportInput, plural, statistics
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")

@@ -4,7 +4,7 @@ them alone, even with unsafe fixes)."""
 
 from __future__ import annotations
 
-from fastapi_rules_lint.core.rule import Clean, Example, Flagged
+from fastapi_rules_lint.rulebase.rule import Clean, Example, Flagged
 
 _CONFLICT = '''from fastapi import FastAPI
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi_rules_lint.core.rule import Clean, Flagged, Rule
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Rule
 
 
 class SyntaxErrorRule(Rule):

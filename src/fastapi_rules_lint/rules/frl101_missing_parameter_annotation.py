@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.annotations import (
+from fastapi_rules_lint.engine.diagnostics import Applicability
+from fastapi_rules_lint.engine.options import RuleOptions
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Rule
+from fastapi_rules_lint.semantics.python.annotations import (
     OverloadTracker,
     builtin_is_visible,
     literal_type,
 )
-from fastapi_rules_lint.core.context import all_params
-from fastapi_rules_lint.core.diagnostics import Applicability
-from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix, Rule, RuleOptions
+from fastapi_rules_lint.semantics.python.signatures import all_params
 
 STATICMETHOD = frozenset({"builtins.staticmethod"})
 

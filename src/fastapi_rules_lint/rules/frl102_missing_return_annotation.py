@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fastapi_rules_lint.core.annotations import (
+from fastapi_rules_lint.engine.diagnostics import Applicability
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Rule
+from fastapi_rules_lint.semantics.python.annotations import (
     OverloadTracker,
     builtin_is_visible,
     literal_type,
 )
-from fastapi_rules_lint.core.diagnostics import Applicability
-from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix, Rule
 
 ABSTRACT = frozenset(
     {

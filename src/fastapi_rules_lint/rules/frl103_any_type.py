@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.rule import Clean, Flagged, Rule, RuleOptions
+from fastapi_rules_lint.engine.options import RuleOptions
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Rule
 
 ANY = frozenset({"typing.Any", "typing_extensions.Any"})
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.annotations import is_dict_type, unwrap_annotation
-from fastapi_rules_lint.core.context import all_params
-from fastapi_rules_lint.core.fastapi import is_body_parameter
-from fastapi_rules_lint.core.rule import Clean, Flagged, Requires, Rule
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Requires, Rule
+from fastapi_rules_lint.semantics.fastapi.params import is_body_parameter
+from fastapi_rules_lint.semantics.python.annotations import is_dict_type, unwrap_annotation
+from fastapi_rules_lint.semantics.python.signatures import all_params
 
 REQUEST_TYPES = frozenset(
     {"fastapi.Request", "fastapi.requests.Request", "starlette.requests.Request"}

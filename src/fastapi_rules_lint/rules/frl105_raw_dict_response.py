@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.annotations import is_dict_type
-from fastapi_rules_lint.core.fastapi import argument
-from fastapi_rules_lint.core.rule import Clean, Flagged, Requires, Rule
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Requires, Rule
+from fastapi_rules_lint.semantics.fastapi.apps import argument
+from fastapi_rules_lint.semantics.python.annotations import is_dict_type
 
 DICT = frozenset({"builtins.dict"})
 

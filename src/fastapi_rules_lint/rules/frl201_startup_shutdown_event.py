@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.fastapi import APP_CONSTRUCTORS, argument, string_value
-from fastapi_rules_lint.core.lifespan import EventRegistration, lifespan_fix
-from fastapi_rules_lint.core.names import dotted_name
-from fastapi_rules_lint.core.rule import Requires, Rule
+from fastapi_rules_lint.rulebase.rule import Requires, Rule
 from fastapi_rules_lint.rules._frl201_examples import EXAMPLES
+from fastapi_rules_lint.rules._frl201_lifespan import EventRegistration, lifespan_fix
+from fastapi_rules_lint.semantics.fastapi.apps import APP_CONSTRUCTORS, argument, string_value
+from fastapi_rules_lint.semantics.python.names import dotted_name
 
 EVENT_KEYWORDS = {"on_startup": "startup", "on_shutdown": "shutdown"}
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.annotations import ANNOTATED
-from fastapi_rules_lint.core.context import all_params
-from fastapi_rules_lint.core.dependency_graph import DependencyGraph
-from fastapi_rules_lint.core.diagnostics import Applicability, ImportRequest
-from fastapi_rules_lint.core.edits import NameUse, name_use
-from fastapi_rules_lint.core.fastapi import parameter_marker
-from fastapi_rules_lint.core.fastapi_params import Marker, annotated_parts, parameter_markers
-from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix, Requires, Rule
-from fastapi_rules_lint.core.signatures import RequiredPlan, plan_required
+from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.rulebase.edits import NameUse, name_use
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
+from fastapi_rules_lint.semantics.fastapi.dependency_graph import DependencyGraph
+from fastapi_rules_lint.semantics.fastapi.params import (
+    Marker,
+    annotated_parts,
+    parameter_marker,
+    parameter_markers,
+)
+from fastapi_rules_lint.semantics.python.annotations import ANNOTATED
+from fastapi_rules_lint.semantics.python.signatures import RequiredPlan, all_params, plan_required
 
 _HEAD = (
     "from typing import Annotated\n\n"

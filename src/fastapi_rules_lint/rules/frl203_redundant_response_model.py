@@ -6,11 +6,11 @@ from collections.abc import Hashable
 
 import libcst as cst
 
-from fastapi_rules_lint.core.annotations import OPTIONAL, UNION, Qualifier
-from fastapi_rules_lint.core.diagnostics import Applicability
-from fastapi_rules_lint.core.fastapi import Route, argument
-from fastapi_rules_lint.core.names import dotted_name
-from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix, Requires, Rule
+from fastapi_rules_lint.engine.diagnostics import Applicability
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
+from fastapi_rules_lint.semantics.fastapi.apps import Route, argument
+from fastapi_rules_lint.semantics.python.annotations import OPTIONAL, UNION, Qualifier
+from fastapi_rules_lint.semantics.python.names import dotted_name
 
 _HEAD = (
     "from fastapi import FastAPI\nfrom pydantic import BaseModel\n\napp = FastAPI()\n\n\n"

@@ -6,20 +6,20 @@ import keyword
 
 import libcst as cst
 
-from fastapi_rules_lint.core.annotations import builtin_is_visible
-from fastapi_rules_lint.core.context import all_params
-from fastapi_rules_lint.core.dependency_graph import DependencyGraph, local_constructor
-from fastapi_rules_lint.core.diagnostics import Applicability, ImportRequest
-from fastapi_rules_lint.core.edits import NameUse, name_use
-from fastapi_rules_lint.core.fastapi import Route, parameter_marker
-from fastapi_rules_lint.core.fastapi_params import (
+from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.rulebase.edits import NameUse, name_use
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
+from fastapi_rules_lint.semantics.fastapi.apps import Route
+from fastapi_rules_lint.semantics.fastapi.dependency_graph import DependencyGraph, local_constructor
+from fastapi_rules_lint.semantics.fastapi.params import (
     PathParameter,
     owner_dependencies,
+    parameter_marker,
     path_parameters,
     router_prefix,
 )
-from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix, Requires, Rule
-from fastapi_rules_lint.core.signatures import parameter_insertion
+from fastapi_rules_lint.semantics.python.annotations import builtin_is_visible
+from fastapi_rules_lint.semantics.python.signatures import all_params, parameter_insertion
 
 _HEAD = "from fastapi import Depends, FastAPI, Path\n\napp = FastAPI()\n\n\n"
 # Starlette's converters and the type FastAPI must then validate the value as.

@@ -7,10 +7,14 @@ import builtins
 
 import libcst as cst
 
-from fastapi_rules_lint.core.context import FunctionFrame
-from fastapi_rules_lint.core.fastapi import argument
-from fastapi_rules_lint.core.routes import JSON_RESPONSES, documented_codes, status_code_of
-from fastapi_rules_lint.core.rule import Clean, Flagged, Requires, Rule
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Requires, Rule
+from fastapi_rules_lint.semantics.fastapi.apps import argument
+from fastapi_rules_lint.semantics.fastapi.context import FunctionFrame
+from fastapi_rules_lint.semantics.fastapi.routes import (
+    JSON_RESPONSES,
+    documented_codes,
+    status_code_of,
+)
 
 # Not errors a client caused: placeholders, "cannot happen" markers, iteration protocol.
 _NOT_REQUEST_ERRORS = (

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.branches import BranchTracking
-from fastapi_rules_lint.core.context import FunctionFrame
-from fastapi_rules_lint.core.diagnostics import Applicability, ImportRequest
-from fastapi_rules_lint.core.edits import NameUse, keyword_arg, name_use
-from fastapi_rules_lint.core.fastapi import argument, string_value
-from fastapi_rules_lint.core.routes import HTTP_EXCEPTIONS, status_code_of
-from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix, Requires, Rule
+from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.rulebase.edits import NameUse, keyword_arg, name_use
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
+from fastapi_rules_lint.semantics.fastapi.apps import argument, string_value
+from fastapi_rules_lint.semantics.fastapi.context import FunctionFrame
+from fastapi_rules_lint.semantics.fastapi.routes import HTTP_EXCEPTIONS, status_code_of
+from fastapi_rules_lint.semantics.python.branches import BranchTracking
 
 TUPLE_TYPES = frozenset({"builtins.tuple", "typing.Tuple", "typing_extensions.Tuple"})
 UNIONS = frozenset(

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.diagnostics import Applicability, ImportRequest
-from fastapi_rules_lint.core.edits import NameUse, name_use
-from fastapi_rules_lint.core.fastapi import REGISTRATION_METHODS, ROUTE_METHODS
-from fastapi_rules_lint.core.http_status import OLD_NAMES, STATUSES, constant_name
-from fastapi_rules_lint.core.routes import (
+from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.rulebase.edits import NameUse, name_use
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
+from fastapi_rules_lint.semantics.fastapi.apps import REGISTRATION_METHODS, ROUTE_METHODS
+from fastapi_rules_lint.semantics.fastapi.http_status import OLD_NAMES, STATUSES, constant_name
+from fastapi_rules_lint.semantics.fastapi.routes import (
     STATUS_MODULES,
     integer_value,
     is_http_exception,
     is_response_class,
     status_argument,
 )
-from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix, Requires, Rule
 
 _STATUS_MODULE_NAMES = frozenset(STATUS_MODULES)
 

@@ -7,20 +7,20 @@ import json
 
 import libcst as cst
 
-from fastapi_rules_lint.core.context import FunctionFrame
-from fastapi_rules_lint.core.diagnostics import Applicability
-from fastapi_rules_lint.core.edits import keyword_arg, with_argument, with_dict_element
-from fastapi_rules_lint.core.fastapi import Route, argument, string_value
-from fastapi_rules_lint.core.http_status import reason_phrase
-from fastapi_rules_lint.core.names import resolve
-from fastapi_rules_lint.core.routes import (
+from fastapi_rules_lint.engine.diagnostics import Applicability
+from fastapi_rules_lint.rulebase.edits import keyword_arg, with_argument, with_dict_element
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
+from fastapi_rules_lint.semantics.fastapi.apps import Route, argument, string_value
+from fastapi_rules_lint.semantics.fastapi.context import FunctionFrame
+from fastapi_rules_lint.semantics.fastapi.http_status import reason_phrase
+from fastapi_rules_lint.semantics.fastapi.routes import (
     documented_codes,
     integer_value,
     is_http_exception,
     status_argument,
     status_code_of,
 )
-from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix, Requires, Rule
+from fastapi_rules_lint.semantics.python.names import resolve
 
 _VALIDATION_ERROR = 422
 

@@ -7,11 +7,16 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_rules_lint.core.branches import BranchPath, BranchTracking, are_exclusive
-from fastapi_rules_lint.core.fastapi import REGISTRATION_METHODS, Route, argument, route_from_call
-from fastapi_rules_lint.core.names import dotted_name
-from fastapi_rules_lint.core.routes import owner_scope
-from fastapi_rules_lint.core.rule import Clean, Flagged, Requires, Rule
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Requires, Rule
+from fastapi_rules_lint.semantics.fastapi.apps import (
+    REGISTRATION_METHODS,
+    Route,
+    argument,
+    route_from_call,
+)
+from fastapi_rules_lint.semantics.fastapi.routes import owner_scope
+from fastapi_rules_lint.semantics.python.branches import BranchPath, BranchTracking, are_exclusive
+from fastapi_rules_lint.semantics.python.names import dotted_name
 
 # Starlette matches `{id}` and `{item_id}` alike: only the converter matters.
 _PLACEHOLDER = re.compile(r"{[A-Za-z_]\w*(?::(\w+))?}")

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_rules_lint.core.branches import BranchPath, BranchTracking, are_exclusive
-from fastapi_rules_lint.core.fastapi import argument
-from fastapi_rules_lint.core.names import dotted_name
-from fastapi_rules_lint.core.routes import owner_scope
-from fastapi_rules_lint.core.rule import Clean, Flagged, Requires, Rule
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Requires, Rule
+from fastapi_rules_lint.semantics.fastapi.apps import argument
+from fastapi_rules_lint.semantics.fastapi.routes import owner_scope
+from fastapi_rules_lint.semantics.python.branches import BranchPath, BranchTracking, are_exclusive
+from fastapi_rules_lint.semantics.python.names import dotted_name
 
 CORS_MIDDLEWARE = frozenset(
     {"fastapi.middleware.cors.CORSMiddleware", "starlette.middleware.cors.CORSMiddleware"}

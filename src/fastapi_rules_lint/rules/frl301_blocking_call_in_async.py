@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.blocking import (
+from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.rulebase.edits import NameUse, name_use
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix
+from fastapi_rules_lint.rulebase.tracking import ScopeTracking
+from fastapi_rules_lint.semantics.asyncio.blocking import (
     BlockingCallsOptions,
     BlockingMatch,
     BlockingTable,
     display_call,
     find_blocking,
 )
-from fastapi_rules_lint.core.diagnostics import Applicability, ImportRequest
-from fastapi_rules_lint.core.edits import NameUse, name_use
-from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix
-from fastapi_rules_lint.core.tracking import ScopeTracking
 
 NO_THREAD_FIX = frozenset({"builtins.open", "io.open", "io.open_code", "codecs.open"})
 THREADPOOL = frozenset(

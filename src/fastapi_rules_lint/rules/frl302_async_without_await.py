@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.blocking import BlockingTable, display_call, find_blocking
-from fastapi_rules_lint.core.callgraph import CallGraph, Step, has_plain_decorators
-from fastapi_rules_lint.core.diagnostics import Applicability
-from fastapi_rules_lint.core.maybe_blocking import BENIGN_METHODS, is_safe_name
-from fastapi_rules_lint.core.receivers import KNOWN_COROUTINES
-from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix, Requires, RuleOptions
-from fastapi_rules_lint.core.tracking import ScopeTracking
+from fastapi_rules_lint.engine.diagnostics import Applicability
+from fastapi_rules_lint.engine.options import RuleOptions
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires
+from fastapi_rules_lint.rulebase.tracking import ScopeTracking
+from fastapi_rules_lint.semantics.asyncio.blocking import BlockingTable, display_call, find_blocking
+from fastapi_rules_lint.semantics.asyncio.maybe_blocking import BENIGN_METHODS, is_safe_name
+from fastapi_rules_lint.semantics.asyncio.receivers import KNOWN_COROUTINES
+from fastapi_rules_lint.semantics.python.callgraph import CallGraph, Step, has_plain_decorators
 
 ASYNC_ANNOTATION_WORDS = ("Async", "Awaitable", "Coroutine")
 LITERALS = (

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_rules_lint.core.blocking import (
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged
+from fastapi_rules_lint.rulebase.tracking import ScopeTracking
+from fastapi_rules_lint.semantics.asyncio.blocking import (
     BlockingCallsOptions,
     BlockingTable,
     display_call,
     find_blocking,
 )
-from fastapi_rules_lint.core.callgraph import CallGraph, Step, has_plain_decorators
-from fastapi_rules_lint.core.rule import Clean, Flagged
-from fastapi_rules_lint.core.tracking import ScopeTracking
+from fastapi_rules_lint.semantics.python.callgraph import CallGraph, Step, has_plain_decorators
 
 _LOAD = "def load_config() -> str:\n    with open('config.toml') as f:\n        return f.read()\n\n"
 

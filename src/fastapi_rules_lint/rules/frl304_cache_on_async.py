@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.rule import Clean, Flagged, Rule
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Rule
 
 CACHES = frozenset({"functools.lru_cache", "functools.cache", "functools.cached_property"})
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_rules_lint.core.blocking import display_call
-from fastapi_rules_lint.core.callgraph import has_plain_decorators
-from fastapi_rules_lint.core.diagnostics import Applicability
-from fastapi_rules_lint.core.receivers import KNOWN_COROUTINES
-from fastapi_rules_lint.core.rule import Clean, Flagged, NodeFix
-from fastapi_rules_lint.core.tracking import ScopeTracking
+from fastapi_rules_lint.engine.diagnostics import Applicability
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix
+from fastapi_rules_lint.rulebase.tracking import ScopeTracking
+from fastapi_rules_lint.semantics.asyncio.blocking import display_call
+from fastapi_rules_lint.semantics.asyncio.receivers import KNOWN_COROUTINES
+from fastapi_rules_lint.semantics.python.callgraph import has_plain_decorators
 
 _HEAD = "import asyncio\n\n"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.receivers import LOOP
-from fastapi_rules_lint.core.rule import Clean, Flagged
-from fastapi_rules_lint.core.tracking import ScopeTracking
+from fastapi_rules_lint.rulebase.rule import Clean, Flagged
+from fastapi_rules_lint.rulebase.tracking import ScopeTracking
+from fastapi_rules_lint.semantics.asyncio.receivers import LOOP
 
 TASK_FACTORIES = frozenset(
     {

@@ -7,21 +7,48 @@
 - ``unwrap_annotation``/``is_dict_type``: what an annotation is under ``Annotated`` and
   ``Optional`` (FRL104, FRL105 and ``fastapi.is_body_parameter``).
 
-Imports nothing else of ``core`` at run time, so ``core/fastapi.py`` can use it.
+It sits below ``semantics.fastapi`` (``apps``/``params`` use it), so it never imports
+``ModuleContext``: the helpers that read the traversal take an ``EnclosingScopes``, the
+few members of ``ModuleContext`` they use, as a protocol.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
 
 import libcst as cst
 
-if TYPE_CHECKING:
-    from fastapi_rules_lint.core.context import ModuleContext
+from fastapi_rules_lint.semantics.python.names import BindingTable
 
 Qualifier = Callable[[cst.BaseExpression], frozenset[str]]
 """Resolves a Name/Attribute to its qualified names (``ModuleContext.qualified_names``)."""
+
+
+class EnclosingFrame(Protocol):
+    """An enclosing ``def`` or ``lambda`` as the traversal records it (``FunctionFrame``)."""
+
+    @property
+    def node(self) -> cst.FunctionDef | cst.Lambda: ...
+
+    @property
+    def class_node(self) -> cst.ClassDef | None: ...
+
+    @property
+    def locals(self) -> Mapping[str, frozenset[str]]: ...
+
+
+class EnclosingScopes(Protocol):
+    """What the helpers below read of the traversal (``ModuleContext`` provides it): the
+    enclosing functions, the module's bindings, and name resolution."""
+
+    @property
+    def functions(self) -> Sequence[EnclosingFrame]: ...
+
+    @property
+    def table(self) -> BindingTable: ...
+
+    def resolves_to(self, node: cst.BaseExpression, names: frozenset[str] | set[str]) -> bool: ...
 
 DICT_TYPES = frozenset(
     {
@@ -75,7 +102,7 @@ class OverloadTracker:
     def __init__(self) -> None:
         self._overloaded: str | None = None
 
-    def is_implementation(self, node: cst.FunctionDef, context: ModuleContext) -> bool:
+    def is_implementation(self, node: cst.FunctionDef, context: EnclosingScopes) -> bool:
         """Whether ``node`` implements the overloads just seen; call once per ``def``."""
         is_overload = any(context.resolves_to(d.decorator, OVERLOAD) for d in node.decorators)
         previous, self._overloaded = self._overloaded, (node.name.value if is_overload else None)
@@ -86,7 +113,9 @@ class OverloadTracker:
         self._overloaded = None
 
 
-def builtin_is_visible(context: ModuleContext, name: str, function: cst.FunctionDef) -> bool:
+def builtin_is_visible(
+    context: EnclosingScopes, name: str, function: cst.FunctionDef
+) -> bool:
     """Whether ``name`` means the builtin in ``function``'s signature.
 
     A signature is evaluated in the enclosing scopes (not the function's own): the

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from fastapi_rules_lint.core.diagnostics import Location
+from fastapi_rules_lint.engine.diagnostics import Location
 
 
 class NodeOffsets:

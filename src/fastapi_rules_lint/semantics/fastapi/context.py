@@ -16,13 +16,19 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fastapi_rules_lint.core.fastapi import (
+from fastapi_rules_lint.semantics.fastapi.apps import (
     APP_CONSTRUCTORS,
     FastAPIModule,
     Route,
     route_from_call,
 )
-from fastapi_rules_lint.core.names import BindingTable, dotted_name, import_bindings, resolve
+from fastapi_rules_lint.semantics.python.names import (
+    BindingTable,
+    dotted_name,
+    import_bindings,
+    resolve,
+)
+from fastapi_rules_lint.semantics.python.signatures import all_params
 
 ABSTRACT_DECORATORS = frozenset({"abc.abstractmethod", "typing.overload"})
 
@@ -208,17 +214,6 @@ class ModuleContext:
         if class_node is not None:
             return node.name.value in {"__init__", "__call__"} and class_node.name.value in names
         return node.name.value in names
-
-
-def all_params(params: cst.Parameters) -> Iterator[cst.Param]:
-    """Every parameter in declaration order, ``*args`` and ``**kwargs`` included."""
-    yield from params.posonly_params
-    yield from params.params
-    if isinstance(params.star_arg, cst.Param):
-        yield params.star_arg
-    yield from params.kwonly_params
-    if params.star_kwarg is not None:
-        yield params.star_kwarg
 
 
 def is_abstract(node: cst.FunctionDef, context: ModuleContext) -> bool:

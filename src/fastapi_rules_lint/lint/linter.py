@@ -14,17 +14,19 @@ from functools import cache
 
 import libcst as cst
 
-from fastapi_rules_lint.core.context import ModuleContext
-from fastapi_rules_lint.core.diagnostics import Diagnostic, Fix, Location
-from fastapi_rules_lint.core.fastapi import ProjectIndex, analyse_module
-from fastapi_rules_lint.core.names import BindingTable, build_binding_table
-from fastapi_rules_lint.core.noqa import parse_suppressions
-from fastapi_rules_lint.core.positions import LineIndex, NodeRanges, node_ranges
-from fastapi_rules_lint.core.registry import all_rules, select_codes
-from fastapi_rules_lint.core.rule import NodeFix, Report, Requires, Rule, RuleOptions
-from fastapi_rules_lint.core.source import DecodedSource, SourceDecodeError, decode_source
-from fastapi_rules_lint.core.textfix import text_fix
-from fastapi_rules_lint.core.traversal import cached_visitors, traverse
+from fastapi_rules_lint.engine.diagnostics import Diagnostic, Fix, Location
+from fastapi_rules_lint.engine.noqa import parse_suppressions
+from fastapi_rules_lint.engine.options import RuleOptions
+from fastapi_rules_lint.engine.positions import LineIndex, NodeRanges, node_ranges
+from fastapi_rules_lint.engine.source import DecodedSource, SourceDecodeError, decode_source
+from fastapi_rules_lint.engine.traversal import cached_visitors, traverse
+from fastapi_rules_lint.lint.registry import all_rules, select_codes
+from fastapi_rules_lint.lint.textfix import text_fix
+from fastapi_rules_lint.rulebase.rule import NodeFix, Report, Requires, Rule
+from fastapi_rules_lint.semantics.fastapi.apps import analyse_module
+from fastapi_rules_lint.semantics.fastapi.context import ModuleContext
+from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
+from fastapi_rules_lint.semantics.python.names import BindingTable, build_binding_table
 
 SYNTAX_ERROR = "FRL001"
 

@@ -1,12 +1,13 @@
 """``ScopeTracking``: a rule base whose ``visit_*`` methods keep ``self.scopes`` (see
-``core.scopes``) up to date. A subclass overriding one of them calls ``super()``."""
+``semantics.asyncio.scopes``) up to date. A subclass overriding one of them calls
+``super()``."""
 
 from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.core.rule import Rule
-from fastapi_rules_lint.core.scopes import Scopes
+from fastapi_rules_lint.rulebase.rule import Rule
+from fastapi_rules_lint.semantics.asyncio.scopes import Scopes
 
 
 class ScopeTracking(Rule):

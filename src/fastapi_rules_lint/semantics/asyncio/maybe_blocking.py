@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from fastapi_rules_lint.core.blocking import BLOCKING_CALLS, words
-from fastapi_rules_lint.core.receivers import RESULT_KINDS, is_class_name
+from fastapi_rules_lint.semantics.asyncio.blocking import BLOCKING_CALLS, words
+from fastapi_rules_lint.semantics.asyncio.receivers import RESULT_KINDS, is_class_name
 
 NON_BLOCKING_MODULES = frozenset(
     words(

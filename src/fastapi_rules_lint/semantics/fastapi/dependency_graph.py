@@ -13,15 +13,15 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from fastapi_rules_lint.core.annotations import Qualifier
-from fastapi_rules_lint.core.fastapi import parameter_marker
-from fastapi_rules_lint.core.fastapi_params import (
+from fastapi_rules_lint.semantics.fastapi.params import (
     CONNECTION_TYPES,
     Marker,
     alias_names,
     annotated_parts,
+    parameter_marker,
 )
-from fastapi_rules_lint.core.names import LOCAL, BindingTable
+from fastapi_rules_lint.semantics.python.annotations import Qualifier
+from fastapi_rules_lint.semantics.python.names import LOCAL, BindingTable
 
 
 def local_constructor(function: cst.FunctionDef, owner: str) -> cst.Call | None:

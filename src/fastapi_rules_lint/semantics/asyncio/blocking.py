@@ -3,7 +3,7 @@
 Every entry is a qualified name mapped to a category and the async alternative the
 message suggests. Functions are keyed by their qualified name (``time.sleep``); methods
 by the qualified name of the receiver's type plus the method (``httpx.Client.get``),
-where the receiver's type comes from ``core.receivers`` (built by a known constructor,
+where the receiver's type comes from ``receivers`` (built by a known constructor,
 or annotated). Users extend the table with ``extra-blocking-calls`` (qualified name →
 suggestion; a method entry such as ``mylib.Client.fetch`` works for receivers built by
 ``mylib.Client(...)`` or annotated ``mylib.Client``) and trim it with
@@ -19,15 +19,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import libcst as cst
 
-from fastapi_rules_lint.core.names import dotted_name
-from fastapi_rules_lint.core.rule import RuleOptions
-
-if TYPE_CHECKING:
-    from fastapi_rules_lint.core.scopes import Scopes
+from fastapi_rules_lint.engine.options import RuleOptions
+from fastapi_rules_lint.semantics.python.names import dotted_name
 
 
 @dataclass(frozen=True)
@@ -276,7 +273,17 @@ class BlockingMatch:
     entry: BlockingCall
 
 
-def find_blocking(call: cst.Call, scopes: Scopes, table: BlockingTable) -> BlockingMatch | None:
+class Callees(Protocol):
+    """What ``find_blocking`` asks of the traversal: ``Scopes`` answers it. A protocol, so
+    the table does not import ``scopes`` (which builds on ``receivers``, which builds on
+    this module)."""
+
+    def callee_names(self, call: cst.Call) -> frozenset[str]: ...
+
+
+def find_blocking(
+    call: cst.Call, scopes: Callees, table: BlockingTable
+) -> BlockingMatch | None:
     """The table entry ``call`` matches, through imports, aliases and receiver kinds."""
     for name in sorted(scopes.callee_names(call)):
         entry = table.lookup(name)

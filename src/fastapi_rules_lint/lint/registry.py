@@ -13,7 +13,7 @@ import types
 from collections.abc import Iterable
 from functools import cache
 
-from fastapi_rules_lint.core.rule import Rule
+from fastapi_rules_lint.rulebase.rule import Rule
 
 
 class UnknownCodeError(ValueError):

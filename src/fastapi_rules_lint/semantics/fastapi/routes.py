@@ -1,9 +1,9 @@
 """Route-level FastAPI questions rules share: what status a call sets, which error
 responses a route documents, which app a registration belongs to.
 
-Built on ``core.fastapi`` (routes, apps, the project index) and the traversal context;
-it lives apart from ``core.fastapi`` because it needs ``ModuleContext``, which imports
-``core.fastapi``.
+Built on ``apps`` (routes, apps, the project index) and the traversal context; it
+lives apart from ``apps`` because it needs ``ModuleContext`` (``context``), which is
+built from ``apps``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,15 @@ import http
 
 import libcst as cst
 
-from fastapi_rules_lint.core.context import ModuleContext
-from fastapi_rules_lint.core.fastapi import APP_CONSTRUCTORS, Route, argument, string_value
-from fastapi_rules_lint.core.http_status import code_of_constant
-from fastapi_rules_lint.core.names import dotted_name
+from fastapi_rules_lint.semantics.fastapi.apps import (
+    APP_CONSTRUCTORS,
+    Route,
+    argument,
+    string_value,
+)
+from fastapi_rules_lint.semantics.fastapi.context import ModuleContext
+from fastapi_rules_lint.semantics.fastapi.http_status import code_of_constant
+from fastapi_rules_lint.semantics.python.names import dotted_name
 
 HTTP_EXCEPTIONS = frozenset(
     {

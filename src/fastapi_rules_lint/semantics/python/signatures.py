@@ -13,6 +13,8 @@ so making their parameters keyword-only keeps them working.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 
@@ -165,3 +167,14 @@ def _last_part(param: cst.Param) -> cst.CSTNode:
     if param.annotation is not None:
         return param.annotation.annotation
     return param.name
+
+
+def all_params(params: cst.Parameters) -> Iterator[cst.Param]:
+    """Every parameter in declaration order, ``*args`` and ``**kwargs`` included."""
+    yield from params.posonly_params
+    yield from params.params
+    if isinstance(params.star_arg, cst.Param):
+        yield params.star_arg
+    yield from params.kwonly_params
+    if params.star_kwarg is not None:
+        yield params.star_kwarg

@@ -3,7 +3,7 @@
 Each pass takes the applicable fixes of the current diagnostics in source order, keeps
 those whose edits do not overlap an earlier one (the others come back, re-computed, in
 the next pass), applies their text edits, adds the imports they need and removes the
-imports they made unused (``core.fix_imports``). The result must parse, and must
+imports they made unused (``rulebase.fix_imports``). The result must parse, and must
 ``compile()`` when the input did (LibCST accepts some code CPython rejects, such as a
 parameter without default after one with a default). When it does not, the pass is
 retried by bisection: the fixes that fail on their own are refused, the others still
@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fastapi_rules_lint.core import fix_imports
-from fastapi_rules_lint.core.diagnostics import (
+from fastapi_rules_lint.engine.diagnostics import (
     Applicability,
     Diagnostic,
     Fix,
@@ -31,10 +30,11 @@ from fastapi_rules_lint.core.diagnostics import (
     Location,
     TextEdit,
 )
-from fastapi_rules_lint.core.engine import LintSettings, lint_text
-from fastapi_rules_lint.core.fastapi import ProjectIndex
-from fastapi_rules_lint.core.names import LOCAL, BindingTable, build_binding_table
-from fastapi_rules_lint.core.textfix import apply_edits, compile_error
+from fastapi_rules_lint.lint.linter import LintSettings, lint_text
+from fastapi_rules_lint.lint.textfix import apply_edits, compile_error
+from fastapi_rules_lint.rulebase import fix_imports
+from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
+from fastapi_rules_lint.semantics.python.names import LOCAL, BindingTable, build_binding_table
 
 MAX_PASSES = 10
 

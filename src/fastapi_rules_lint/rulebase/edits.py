@@ -10,9 +10,10 @@ from functools import lru_cache
 
 import libcst as cst
 
-from fastapi_rules_lint.core.context import ModuleContext, all_params
-from fastapi_rules_lint.core.names import assigned_names, import_bindings
-from fastapi_rules_lint.core.traversal import visit_readonly
+from fastapi_rules_lint.engine.traversal import visit_readonly
+from fastapi_rules_lint.semantics.fastapi.context import ModuleContext
+from fastapi_rules_lint.semantics.python.names import assigned_names, import_bindings
+from fastapi_rules_lint.semantics.python.signatures import all_params
 
 
 class NameUse(enum.Enum):

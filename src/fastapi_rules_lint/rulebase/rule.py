@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
-from pydantic import BaseModel, ConfigDict
 
-from fastapi_rules_lint.core.context import ModuleContext
-from fastapi_rules_lint.core.diagnostics import Applicability, ImportRequest
-from fastapi_rules_lint.core.traversal import cached_visitors
+from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.engine.options import NoOptions, RuleOptions
+from fastapi_rules_lint.engine.traversal import cached_visitors
+from fastapi_rules_lint.semantics.fastapi.context import ModuleContext
 
 
 class Requires(enum.Flag):
@@ -29,21 +29,6 @@ class Requires(enum.Flag):
     FASTAPI = enum.auto()
     PYDANTIC = enum.auto()
     SQLALCHEMY = enum.auto()
-
-
-class RuleOptions(BaseModel):
-    """Base of every rule's options: frozen, kebab-case keys, unknown keys rejected."""
-
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        alias_generator=lambda name: name.replace("_", "-"),
-        populate_by_name=True,
-    )
-
-
-class NoOptions(RuleOptions):
-    """For rules without options."""
 
 
 _RANGE = re.compile(r"^(\d+):(\d+)(?:-(\d+):(\d+))?$")

@@ -15,23 +15,21 @@
   scan matches the last name of the reference (``Depends(deps.get_db)`` → ``get_db``)
   against functions defined in the module. A class referenced so has its ``__init__``
   and ``__call__`` treated as dependencies.
+
+Handler parameters are in ``params``, route-level questions (status codes, documented
+responses) in ``routes``, the cross-file text scans and ``ProjectIndex`` in
+``project_scan``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fastapi_rules_lint.core.annotations import Qualifier, is_dict_type, unwrap_annotation
-from fastapi_rules_lint.core.names import BindingTable, dotted_name, resolve
-from fastapi_rules_lint.core.project_scan import (
-    constructors_with_responses,
-    handled_exception_names,
-    routers_included_with_responses,
-)
+from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex, dependency_references
+from fastapi_rules_lint.semantics.python.names import BindingTable, dotted_name, resolve
 
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket"}
@@ -45,81 +43,6 @@ APP_CONSTRUCTORS = frozenset(
         "fastapi.routing.APIRouter",
     }
 )
-DEPENDENCY_MARKERS = frozenset(
-    {"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends", "fastapi.params.Security"}
-)
-
-_DEPENDENCY_REFERENCE = re.compile(
-    r"\b(?:Depends|Security)\(\s*(?:dependency\s*=\s*)?([A-Za-z_][\w.]*)"
-)
-
-
-# `Depends()` without a callable depends on the annotated class: `p: Paginator = Depends()`
-# or `Annotated[Paginator, Depends()]`.
-_CLASS_DEPENDENCY = re.compile(
-    r":\s*([A-Za-z_][\w.]*)\s*=\s*(?:[\w.]+\.)?(?:Depends|Security)\(\s*\)"
-    r"|\bAnnotated\[\s*([A-Za-z_][\w.]*)\s*,\s*(?:[\w.]+\.)?(?:Depends|Security)\(\s*\)"
-)
-
-
-def dependency_references(source: str) -> frozenset[str]:
-    """Last names of the callables referenced by ``Depends(...)``/``Security(...)``, and
-    of the classes annotated on a ``Depends()`` without one."""
-    found = {match.rsplit(".", 1)[-1] for match in _DEPENDENCY_REFERENCE.findall(source)}
-    for default_form, annotated_form in _CLASS_DEPENDENCY.findall(source):
-        found.add((default_form or annotated_form).rsplit(".", 1)[-1])
-    return frozenset(found)
-
-
-_ANNOTATED_ALIAS = re.compile(
-    r"^[ \t]*(?:type[ \t]+)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[\w.]+\.)?Annotated\[",
-    re.MULTILINE,
-)
-
-
-def annotated_aliases(source: str) -> frozenset[str]:
-    """Names assigned an ``Annotated[...]`` type (``ItemDep = Annotated[Item,
-    Depends(get_item)]``): imported elsewhere, such an alias may carry a marker."""
-    if "Annotated[" not in source:
-        return frozenset()
-    return frozenset(_ANNOTATED_ALIAS.findall(source))
-
-
-@dataclass(frozen=True)
-class ProjectIndex:
-    """Facts gathered across all files of a run before any file is linted."""
-
-    dependency_names: frozenset[str] = frozenset()
-    handled_exceptions: frozenset[str] = frozenset()
-    """Last names of exception classes some file registers an exception handler for."""
-    routers_with_responses: frozenset[str] = frozenset()
-    """Last names of routers some file includes with ``include_router(..., responses=)``."""
-    constructors_with_responses: int = 0
-    """How many ``FastAPI(...)``/``APIRouter(...)`` calls pass ``responses=``."""
-    annotated_aliases: frozenset[str] = frozenset()
-    """Names some file binds to an ``Annotated[...]`` type (see ``annotated_aliases``)."""
-
-    @classmethod
-    def from_sources(cls, sources: Iterable[str]) -> ProjectIndex:
-        """Scan the texts of every file in the run."""
-        names: set[str] = set()
-        handled: set[str] = set()
-        routers: set[str] = set()
-        constructors = 0
-        aliases: set[str] = set()
-        for source in sources:
-            if "Depends" in source or "Security" in source:
-                names |= dependency_references(source)
-            aliases |= annotated_aliases(source)
-            handled |= handled_exception_names(source)
-            routers |= routers_included_with_responses(source)
-            constructors += constructors_with_responses(source)
-        return cls(
-            frozenset(names), frozenset(handled), frozenset(routers), constructors,
-            annotated_aliases=frozenset(aliases),
-        )
-
-
 @dataclass(frozen=True)
 class Route:
     """One registration of a route handler."""
@@ -298,79 +221,3 @@ def _collect_include(call: cst.Call, facts: FastAPIModule) -> None:
     name = dotted_name(router.value) if router is not None else None
     if name is not None:
         facts.include_calls.setdefault(name, []).append(call)
-
-
-# --- where a handler parameter comes from -----------------------------------------
-PARAMETER_MARKER_NAMES = frozenset(
-    {"Depends", "Security", "Query", "Header", "Cookie", "Path", "Form", "File", "Body"}
-)
-_MARKER_MODULES = ("fastapi", "fastapi.params", "fastapi.param_functions")
-_PATH_PARAMETER = re.compile(r"{([A-Za-z_]\w*)(?::[^}]*)?}")
-
-
-def parameter_marker(expression: cst.BaseExpression, names: Qualifier) -> str | None:
-    """``"Query"`` for ``Query(...)`` (``fastapi``, ``fastapi.params``,
-    ``fastapi.param_functions``): the FastAPI marker a call builds, else None."""
-    if not isinstance(expression, cst.Call):
-        return None
-    for qualified in names(expression.func):
-        module, _, marker = qualified.rpartition(".")
-        if module in _MARKER_MODULES and marker in PARAMETER_MARKER_NAMES:
-            return marker
-    return None
-
-
-def path_parameter_names(routes: Iterable[Route]) -> frozenset[str]:
-    """The ``{name}``/``{name:path}`` placeholders of the routes' literal paths."""
-    return frozenset(
-        name for route in routes if route.path for name in _PATH_PARAMETER.findall(route.path)
-    )
-
-
-def is_body_parameter(param: cst.Param, routes: Iterable[Route], names: Qualifier) -> bool:
-    """True when FastAPI surely reads handler parameter ``param`` from the request body.
-
-    Conservative: an explicit ``Body()`` (as default or ``Annotated`` metadata), or a
-    dict-like annotation with no other marker on a parameter that is not in the path.
-    Other unmarked types (models, lists) are body or query depending on what they
-    are, which this does not decide: False. So is a default or ``Annotated`` metadata
-    that may hide a marker (``Annotated[dict, CurrentUser]``, ``= deps[0]``).
-    """
-    if param.star in {"*", "**"} or param.annotation is None:
-        return False
-    _, metadata = unwrap_annotation(param.annotation.annotation, names)
-    candidates = (*metadata, *((param.default,) if param.default is not None else ()))
-    markers = {parameter_marker(candidate, names) for candidate in candidates} - {None}
-    if markers:
-        return markers == {"Body"}
-    if param.name.value in path_parameter_names(routes):
-        return False
-    if not all(_is_inert(candidate, names) for candidate in candidates):
-        return False
-    return is_dict_type(param.annotation.annotation, names)
-
-
-_INERT_MODULES = ("pydantic", "annotated_types", "typing", "typing_extensions", "dataclasses")
-
-
-def _is_inert(node: cst.BaseExpression, names: Qualifier) -> bool:
-    """A literal or a call into a library that cannot build a FastAPI marker."""
-    if isinstance(node, cst.Call):
-        return any(
-            qualified.split(".", 1)[0] in _INERT_MODULES for qualified in names(node.func)
-        )
-    if isinstance(node, cst.Name):
-        return node.value in {"None", "True", "False"}
-    return isinstance(
-        node,
-        (
-            cst.BaseNumber,
-            cst.BaseString,
-            cst.Ellipsis,
-            cst.Dict,
-            cst.List,
-            cst.Tuple,
-            cst.Set,
-            cst.UnaryOperation,
-        ),
-    )

@@ -8,7 +8,7 @@
   An import the user left unused is theirs to keep.
 - A requested name already bound at module level to something else is a collision: the
   fix that needs it is refused rather than rebinding the name. (Function-local
-  shadowing at the fix site is the rule's to check, see ``core.edits.name_use``.)
+  shadowing at the fix site is the rule's to check, see ``rulebase.edits.name_use``.)
 
 LibCST's codemod visitors are matcher-decoratable and cost tens of milliseconds each to
 build, and ``Codemod.transform_module`` deep-copies the module: so imports are added
@@ -25,8 +25,8 @@ import libcst as cst
 from libcst.helpers import get_absolute_module_from_package_for_import
 from libcst.metadata import GlobalScope, ImportAssignment, MetadataWrapper, ScopeProvider
 
-from fastapi_rules_lint.core.diagnostics import ImportRequest
-from fastapi_rules_lint.core.names import import_bindings
+from fastapi_rules_lint.engine.diagnostics import ImportRequest
+from fastapi_rules_lint.semantics.python.names import import_bindings
 
 # Relative imports resolve against a package; any package deep enough will do, as
 # long as removal keys are computed against the same one.

@@ -1,10 +1,12 @@
 """Handler parameters as FastAPI sees them: markers, aliases, path placeholders, and
 which names a route's dependencies consume.
 
-Builds on ``core.fastapi`` (routes, ``parameter_marker``) and lives apart from it to
-keep both modules small. Everything here is a pure function of nodes plus a
+Builds on ``apps`` (routes, apps, arguments). Everything here is a pure function of nodes plus a
 ``Qualifier`` (``ModuleContext.qualified_names``), so any rule can ask:
 
+- ``parameter_marker``: the FastAPI marker a call builds (``Query(...)`` → ``"Query"``);
+- ``is_body_parameter``/``path_parameter_names``: whether FastAPI surely reads a
+  handler parameter from the request body; the placeholders of the routes' paths;
 - ``parameter_markers``/``effective_marker``: the ``Query()``/``Depends()``/... a
   parameter carries, as its default or in ``Annotated[...]`` metadata;
 - ``annotated_parts``: ``Annotated[T, m1, m2]`` → ``(T, (m1, m2))``, top level only
@@ -15,24 +17,105 @@ keep both modules small. Everything here is a pure function of nodes plus a
 - ``router_prefix``/``owner_dependencies``: what the app or router a route is
   registered on adds to it.
 
-``core.dependency_graph`` follows dependencies through the module's own definitions.
+``dependency_graph`` follows dependencies through the module's own definitions.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_rules_lint.core.annotations import ANNOTATED, Qualifier
-from fastapi_rules_lint.core.fastapi import (
+from fastapi_rules_lint.semantics.fastapi.apps import (
     APP_CONSTRUCTORS,
     Route,
     argument,
-    parameter_marker,
     string_value,
 )
+from fastapi_rules_lint.semantics.python.annotations import (
+    ANNOTATED,
+    Qualifier,
+    is_dict_type,
+    unwrap_annotation,
+)
+
+# --- where a handler parameter comes from -----------------------------------------
+PARAMETER_MARKER_NAMES = frozenset(
+    {"Depends", "Security", "Query", "Header", "Cookie", "Path", "Form", "File", "Body"}
+)
+_MARKER_MODULES = ("fastapi", "fastapi.params", "fastapi.param_functions")
+_PATH_PARAMETER = re.compile(r"{([A-Za-z_]\w*)(?::[^}]*)?}")
+
+
+def parameter_marker(expression: cst.BaseExpression, names: Qualifier) -> str | None:
+    """``"Query"`` for ``Query(...)`` (``fastapi``, ``fastapi.params``,
+    ``fastapi.param_functions``): the FastAPI marker a call builds, else None."""
+    if not isinstance(expression, cst.Call):
+        return None
+    for qualified in names(expression.func):
+        module, _, marker = qualified.rpartition(".")
+        if module in _MARKER_MODULES and marker in PARAMETER_MARKER_NAMES:
+            return marker
+    return None
+
+
+def path_parameter_names(routes: Iterable[Route]) -> frozenset[str]:
+    """The ``{name}``/``{name:path}`` placeholders of the routes' literal paths."""
+    return frozenset(
+        name for route in routes if route.path for name in _PATH_PARAMETER.findall(route.path)
+    )
+
+
+def is_body_parameter(param: cst.Param, routes: Iterable[Route], names: Qualifier) -> bool:
+    """True when FastAPI surely reads handler parameter ``param`` from the request body.
+
+    Conservative: an explicit ``Body()`` (as default or ``Annotated`` metadata), or a
+    dict-like annotation with no other marker on a parameter that is not in the path.
+    Other unmarked types (models, lists) are body or query depending on what they
+    are, which this does not decide: False. So is a default or ``Annotated`` metadata
+    that may hide a marker (``Annotated[dict, CurrentUser]``, ``= deps[0]``).
+    """
+    if param.star in {"*", "**"} or param.annotation is None:
+        return False
+    _, metadata = unwrap_annotation(param.annotation.annotation, names)
+    candidates = (*metadata, *((param.default,) if param.default is not None else ()))
+    markers = {parameter_marker(candidate, names) for candidate in candidates} - {None}
+    if markers:
+        return markers == {"Body"}
+    if param.name.value in path_parameter_names(routes):
+        return False
+    if not all(_is_inert(candidate, names) for candidate in candidates):
+        return False
+    return is_dict_type(param.annotation.annotation, names)
+
+
+_INERT_MODULES = ("pydantic", "annotated_types", "typing", "typing_extensions", "dataclasses")
+
+
+def _is_inert(node: cst.BaseExpression, names: Qualifier) -> bool:
+    """A literal or a call into a library that cannot build a FastAPI marker."""
+    if isinstance(node, cst.Call):
+        return any(
+            qualified.split(".", 1)[0] in _INERT_MODULES for qualified in names(node.func)
+        )
+    if isinstance(node, cst.Name):
+        return node.value in {"None", "True", "False"}
+    return isinstance(
+        node,
+        (
+            cst.BaseNumber,
+            cst.BaseString,
+            cst.Ellipsis,
+            cst.Dict,
+            cst.List,
+            cst.Tuple,
+            cst.Set,
+            cst.UnaryOperation,
+        ),
+    )
+
 
 DEPENDENCY_KINDS = frozenset({"Depends", "Security"})
 CONNECTION_TYPES = frozenset(

@@ -1,7 +1,7 @@
 """Per-frame bindings for the async rules (FRL301-FRL306): receiver kinds, same-module
 functions, and what each function's own body does (awaits, yields).
 
-A rule that needs them subclasses ``core.tracking.ScopeTracking`` (a ``Rule`` whose
+A rule that needs them subclasses ``rulebase.tracking.ScopeTracking`` (a ``Rule`` whose
 ``visit_*`` methods feed a ``Scopes``). The state is rule-local, keyed by function node,
 and costs one dict update per assignment.
 
@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fastapi_rules_lint.core.context import FunctionFrame, ModuleContext, all_params
-from fastapi_rules_lint.core.names import assigned_names, import_bindings
-from fastapi_rules_lint.core.receivers import (
+from fastapi_rules_lint.semantics.asyncio.receivers import (
     PATH,
     RESULT_KINDS,
     annotation_kind,
     canonical_member,
     kind_of_callee,
 )
+from fastapi_rules_lint.semantics.fastapi.context import FunctionFrame, ModuleContext
+from fastapi_rules_lint.semantics.python.names import assigned_names, import_bindings
+from fastapi_rules_lint.semantics.python.signatures import all_params
 
 
 @dataclass

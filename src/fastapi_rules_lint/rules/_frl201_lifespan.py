@@ -29,11 +29,11 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, ScopeProvider
 
-from fastapi_rules_lint.core.diagnostics import Applicability, ImportRequest
-from fastapi_rules_lint.core.edits import keyword_arg, with_argument
-from fastapi_rules_lint.core.fix_imports import top_imports
-from fastapi_rules_lint.core.names import BindingTable, resolve
-from fastapi_rules_lint.core.rule import NodeFix
+from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.rulebase.edits import keyword_arg, with_argument
+from fastapi_rules_lint.rulebase.fix_imports import top_imports
+from fastapi_rules_lint.rulebase.rule import NodeFix
+from fastapi_rules_lint.semantics.python.names import BindingTable, resolve
 
 EVENTS = ("startup", "shutdown")
 FASTAPI_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})

@@ -14,7 +14,7 @@ Bindings are tracked per function frame through simple assignments (``x = ...``,
 assignment to something unknown forgets the kind. Module-level names bound exactly once
 are known inside functions. This is flow-insensitive within a frame (a branch that
 rebinds a name is seen in source order), which is enough for the straight-line code the
-rules look at. Tracking lives in ``core.scopes``.
+rules look at. Tracking lives in ``semantics.asyncio.scopes``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from types import MappingProxyType
 
 import libcst as cst
 
-from fastapi_rules_lint.core.annotations import UNION, unwrap_annotation
-from fastapi_rules_lint.core.blocking import words
+from fastapi_rules_lint.semantics.asyncio.blocking import words
+from fastapi_rules_lint.semantics.python.annotations import UNION, unwrap_annotation
 
 Qualifier = Callable[[cst.BaseExpression], frozenset[str]]
 

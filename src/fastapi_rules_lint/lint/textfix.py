@@ -20,9 +20,9 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from fastapi_rules_lint.core.diagnostics import Fix, TextEdit
-from fastapi_rules_lint.core.positions import NodeRanges
-from fastapi_rules_lint.core.rule import NodeFix
+from fastapi_rules_lint.engine.diagnostics import Fix, TextEdit
+from fastapi_rules_lint.engine.positions import NodeRanges
+from fastapi_rules_lint.rulebase.rule import NodeFix
 
 
 def _with_newline(content: str, newline: str) -> str:
