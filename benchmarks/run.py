@@ -48,7 +48,7 @@ import libcst as cst  # noqa: E402
 from fastapi_rules_lint.engine.source import SourceDecodeError, decode_source  # noqa: E402
 from fastapi_rules_lint.lint.linter import LintSettings, lint_text  # noqa: E402
 from fastapi_rules_lint.lint.registry import all_rules, select_codes  # noqa: E402
-from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex  # noqa: E402
+from fastapi_rules_lint.runner.workspace import Workspace  # noqa: E402
 from tests.corpus import FASTAPI_VERSION, fastapi_sdist  # noqa: E402
 
 TOOLS = ("fixit", "flake8", "flake8-annotations", "flake8-async")
@@ -133,8 +133,11 @@ def parse_and_traverse(
 
 def check_all(corpus: Sequence[tuple[str, str]], settings: LintSettings) -> int:
     """What the CLI does in-process: index the project, lint every file."""
-    project = ProjectIndex.from_sources(text for _, text in corpus)
-    return sum(len(lint_text(text, path, settings, project)) for path, text in corpus)
+    workspace = Workspace(use_cache=False)
+    return sum(
+        len(lint_text(text, path, settings, workspace.view_for(Path(path), text)))
+        for path, text in corpus
+    )
 
 
 def per_rule_costs(corpus: Sequence[tuple[str, str]], repeat: int) -> list[tuple[str, float]]:

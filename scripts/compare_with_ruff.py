@@ -45,7 +45,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from fastapi_rules_lint.lint.linter import LintSettings, lint_bytes  # noqa: E402
-from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex  # noqa: E402
+from fastapi_rules_lint.runner.workspace import Workspace  # noqa: E402
 
 DEFAULT_MAP = {
     "FRL101": ("ANN001", "ANN002", "ANN003"),
@@ -175,7 +175,7 @@ def compare(
             ruff_to_ours.setdefault(ruff_code, []).append(our_code)
     ruff_findings = run_ruff(files, select_ruff or ruff_to_ours.keys())
     texts = {path: path.read_bytes() for path in files}
-    project = ProjectIndex.from_sources(data.decode("utf-8", "replace") for data in texts.values())
+    workspace = Workspace(use_cache=False)
     settings = LintSettings(enabled=frozenset(mapping))
     by_statement = frozenset(statement_match)
     starts_cache: dict[str, dict[int, int]] = {}
@@ -194,7 +194,8 @@ def compare(
     ours_where: dict[str, dict[Key, list[str]]] = {code: {} for code in mapping}
     for path, data in texts.items():
         try:
-            diagnostics = lint_bytes(data, str(path), settings, project).diagnostics
+            view = workspace.view_for(path)
+            diagnostics = lint_bytes(data, str(path), settings, view).diagnostics
         except Exception as error:  # a crash is a finding of this script, not its end
             result.crashes.append(f"{path}: {type(error).__name__}: {error}")
             continue

@@ -45,7 +45,7 @@ from fastapi_rules_lint.lint.fixer import fix_text, is_applicable  # noqa: E402
 from fastapi_rules_lint.lint.linter import LintSettings  # noqa: E402
 from fastapi_rules_lint.lint.registry import select_codes  # noqa: E402
 from fastapi_rules_lint.lint.textfix import compile_error  # noqa: E402
-from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex  # noqa: E402
+from fastapi_rules_lint.runner.workspace import Workspace  # noqa: E402
 from tests.corpus import fastapi_sdist  # noqa: E402
 
 PYFLAKES = "F401,F811,F821,F841"
@@ -112,10 +112,11 @@ def fix_tree(sources: Sequence[Path], work: Path) -> CorpusReport:
             decoded[path] = decode_source(path.read_bytes())
         except SourceDecodeError:
             continue
-    project = ProjectIndex.from_sources(source.text for source in decoded.values())
+    workspace = Workspace(use_cache=False, buffers={p: s.text for p, s in decoded.items()})
     report = CorpusReport(files=len(targets))
     for path, source in decoded.items():
         name = str(path.relative_to(fixed))
+        project = workspace.view_for(path, source.text)
         outcome = fix_text(source.text, name, settings, unsafe=True, project=project)
         report.applied += outcome.applied
         for refusal in outcome.refusals:

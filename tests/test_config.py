@@ -1,4 +1,7 @@
-"""``[tool.fastapi-rules]``: discovery, validation (one-line errors), layering, options."""
+"""``[tool.fastapi-rules]``: loading, validation (one-line errors), layering, options.
+
+Which file applies to which path (dedicated files, nested configs, ``--config``, the
+resolver, the flake8 plugin): ``tests/test_config_discovery.py``."""
 
 from __future__ import annotations
 
@@ -6,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_rules_lint.config import ConfigError, LoadedConfig, find_pyproject, load_config
+from fastapi_rules_lint.config import (
+    ConfigError,
+    LoadedConfig,
+    find_pyproject,
+    load_config,
+    project_root,
+)
 from fastapi_rules_lint.engine.options import RuleOptions
 from fastapi_rules_lint.lint.registry import UnknownCodeError, all_rules
 
@@ -41,18 +50,24 @@ def test_find_pyproject_walks_up(tmp_path: Path) -> None:
 
 
 def test_defaults_without_table(tmp_path: Path) -> None:
+    # A pyproject.toml without our table is not a config: the defaults, rooted at the
+    # project root (here the version-control root).
+    (tmp_path / ".git").mkdir()
     _write(tmp_path, "[project]\nname = 'x'\n")
-    config = load_config(tmp_path)
+    (tmp_path / "pkg").mkdir()
+    config = load_config(tmp_path / "pkg")
+    assert config.path is None
     assert config.root == tmp_path
     assert config.settings.cache_dir == ".fastapi_rules_cache"
     defaults = {rule.code for rule in all_rules() if rule.default_enabled}
     assert config.lint_settings().enabled == defaults
 
 
-def test_no_pyproject_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("fastapi_rules_lint.config.loader.find_pyproject", lambda start: None)
+def test_no_config_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("fastapi_rules_lint.config.loader.find_config", lambda start: None)
     config = load_config(tmp_path)
     assert config.path is None
+    assert config.root == project_root(tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -144,9 +159,37 @@ def test_other_keys_accepted(tmp_path: Path) -> None:
         tmp_path,
         "[tool.fastapi-rules]\n"
         'extend-select = ["FRL103"]\nexclude = ["gen"]\nextend-exclude = ["x"]\n'
-        'fix = true\nunsafe-fixes = true\ncache-dir = ".c"\n',
+        'fix = true\nunsafe-fixes = true\ncache-dir = ".c"\nforce-exclude = true\n'
+        'src = ["backend", "libs/core"]\noutput-format = "json"\nmax-file-size = 1000000\n',
     )
     settings = config.settings
-    assert settings.fix and settings.unsafe_fixes
+    assert settings.fix and settings.unsafe_fixes and settings.force_exclude
     assert settings.exclude == ["gen"]
     assert settings.cache_dir == ".c"
+    assert settings.src == ["backend", "libs/core"]
+    assert config.source_roots == (tmp_path / "backend", tmp_path / "libs" / "core")
+    assert settings.output_format == "json"
+    assert settings.max_file_size == 1_000_000
+
+
+def test_new_keys_default(tmp_path: Path) -> None:
+    settings = _load(tmp_path, "[tool.fastapi-rules]\n").settings
+    assert settings.src == [] and not settings.force_exclude
+    assert settings.output_format is None and settings.max_file_size is None
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ('src = "backend"', "invalid `src` in [tool.fastapi-rules]"),
+        ("src = [1]", "invalid `src[0]`"),
+        ('force-exclude = "yes"', "invalid `force-exclude`"),
+        ('output-format = "xml"', "invalid `output-format`"),
+        ("max-file-size = -1", "invalid `max-file-size`"),
+        ('max-file-size = "1MB"', "invalid `max-file-size`"),
+        ("max-file-size = true", "invalid `max-file-size`"),
+        ('srcs = ["x"]', "unknown key `srcs`"),
+    ],
+)
+def test_new_keys_validate(tmp_path: Path, body: str, fragment: str) -> None:
+    assert fragment in _error(tmp_path, f"[tool.fastapi-rules]\n{body}\n")

@@ -5,13 +5,8 @@ from __future__ import annotations
 import pytest
 
 from fastapi_rules_lint.lint.linter import LintSettings, lint_text
+from fastapi_rules_lint.project.view import project_views
 from fastapi_rules_lint.semantics.fastapi.http_status import OLD_NAMES, STATUSES, code_of_constant
-from fastapi_rules_lint.semantics.fastapi.project_scan import (
-    ProjectIndex,
-    constructors_with_responses,
-    handled_exception_names,
-    routers_included_with_responses,
-)
 
 ROUTES = """\
 from fastapi import APIRouter, HTTPException
@@ -27,10 +22,18 @@ def read_item(item_id: int) -> None:
 """
 
 
-def _codes(source: str, code: str, *others: str) -> list[int]:
-    project = ProjectIndex.from_sources((source, *others))
+def _codes(source: str, code: str, main: str = "", other: str = "") -> list[int]:
+    """Rows ``code`` reports in ``app/routes.py`` of a project with ``app/main.py`` and
+    an unrelated ``app/other.py`` (which imports nothing of the others)."""
+    sources = {"app/__init__.py": "", "app/routes.py": source}
+    if main:
+        header = "from fastapi import APIRouter, Depends, FastAPI\nfrom app import routes\n"
+        sources["app/main.py"] = header + "\napp = FastAPI()\n" + main
+    if other:
+        sources["app/other.py"] = "from fastapi import FastAPI, APIRouter\n" + other
+    view = project_views(sources)["app/routes.py"]
     settings = LintSettings(enabled=frozenset({code}))
-    return [d.location.row for d in lint_text(source, "routes.py", settings, project)]
+    return [d.location.row for d in lint_text(source, "app/routes.py", settings, view)]
 
 
 def test_status_table_matches_starlette() -> None:
@@ -51,6 +54,11 @@ def test_exception_handler_in_another_file_silences_frl205() -> None:
     assert _codes(ROUTES, "FRL205", catch_all) == [9]
 
 
+def test_exception_handler_of_an_unrelated_app_does_not_count() -> None:
+    unrelated = "app = FastAPI()\napp.add_exception_handler(ValueError, on_value_error)\n"
+    assert _codes(ROUTES, "FRL205", other=unrelated) == [9]
+
+
 def test_responses_declared_in_another_file_silence_frl208() -> None:
     assert _codes(ROUTES, "FRL208") == [10]
     include = (
@@ -58,19 +66,23 @@ def test_responses_declared_in_another_file_silence_frl208() -> None:
         "    responses={404: {'description': 'Missing'}},\n)\n"
     )
     assert _codes(ROUTES, "FRL208", include) == []
-    parent = "api = APIRouter(responses={404: {'description': 'Missing'}})\n"
+    parent = (
+        "api = APIRouter(responses={404: {'description': 'Missing'}})\n"
+        "api.include_router(routes.router)\n"
+    )
     assert _codes(ROUTES, "FRL208", parent) == []
+    other_code = "app.include_router(routes.router, responses={403: {}})\n"
+    assert _codes(ROUTES, "FRL208", other_code) == [10]
+    unreadable = "app.include_router(routes.router, responses=COMMON)\n"
+    assert _codes(ROUTES, "FRL208", unreadable) == []
     unrelated = "app.include_router(routes.router)\n"
     assert _codes(ROUTES, "FRL208", unrelated) == [10]
+    not_including = "api = APIRouter(responses={404: {'description': 'Missing'}})\n"
+    assert _codes(ROUTES, "FRL208", other=not_including) == [10]
 
 
-def test_scans_balance_brackets_and_strings() -> None:
-    source = (
-        'app.include_router(r, dependencies=[Depends(f(")"))], tags=["a"])\n'
-        "x = responses = 1\n"
-        'app.include_router(s, prefix="/s", responses={404: {}})\n'
-        "FastAPI(title='(', responses={})\nAPIRouter(prefix='/x')\n"
-    )
-    assert routers_included_with_responses(source) == {"s"}
-    assert constructors_with_responses(source) == 1
-    assert handled_exception_names("@app.exception_handler(errors.NotFound)\n") == {"NotFound"}
+def test_routes_out_of_the_schema_are_not_reported_by_frl208() -> None:
+    hidden = "app.include_router(routes.router, include_in_schema=False)\n"
+    assert _codes(ROUTES, "FRL208", hidden) == []
+    no_openapi = "app = FastAPI(openapi_url=None)\napp.include_router(routes.router)\n"
+    assert _codes(ROUTES, "FRL208", no_openapi) == []

@@ -62,7 +62,7 @@ def _with_comment(code: str, rows: set[int], comment: str) -> str | None:
     for row in rows:
         line = lines[row - 1]
         stripped = line.rstrip("\r\n")
-        lines[row - 1] = f"{stripped}  {comment}{line[len(stripped):] or chr(10)}"
+        lines[row - 1] = f"{stripped}  {comment}{line[len(stripped) :] or chr(10)}"
     result = "".join(lines)
     try:
         comments = {

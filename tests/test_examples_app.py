@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from fastapi_rules_lint.engine.source import decode_source
 from fastapi_rules_lint.lint.linter import LintSettings, lint_bytes
 from fastapi_rules_lint.lint.registry import all_rules
-from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
+from fastapi_rules_lint.runner.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -34,18 +33,13 @@ def example_codes() -> Counter[str]:
     (default rules, one project index over every file)."""
     files = example_files()
     data = {path: path.read_bytes() for path in files}
-    texts = []
-    for blob in data.values():
-        try:
-            texts.append(decode_source(blob).text)
-        except ValueError:
-            continue
-    project = ProjectIndex.from_sources(texts)
+    workspace = Workspace(use_cache=False)
     settings = LintSettings()
     found: Counter[str] = Counter()
     for path, blob in data.items():
         name = path.relative_to(ROOT).as_posix()
-        found.update(d.code for d in lint_bytes(blob, name, settings, project).diagnostics)
+        view = workspace.view_for(path)
+        found.update(d.code for d in lint_bytes(blob, name, settings, view).diagnostics)
     return found
 
 

@@ -4,7 +4,9 @@ How to add fixtures for a rule (rule authors, read this)
 --------------------------------------------------------
 1. Create ``tests/fixtures/frlNNN_<topic>.py`` (any ``*.py`` under ``tests/fixtures/``,
    subfolders allowed; every such file is a fixture, so put data for other tests
-   elsewhere). Write code the way users write it: aliases, nesting, near-misses.
+   elsewhere — except ``tests/fixtures/projects/``: multi-module projects checked by
+   ``tests/test_entry_points.py``). Write code the way users write it: aliases,
+   nesting, near-misses.
 2. Mark every row where a diagnostic must *start* (``Diagnostic.location.row``; for a
    multi-line node, its first row) with a comment at the end of the row::
 
@@ -49,6 +51,7 @@ from fastapi_rules_lint.lint.registry import select_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+PROJECTS = FIXTURES / "projects"  # multi-module projects: tests/test_entry_points.py
 SNAPSHOT_SUFFIXES = (".unsafe.fixed.py", ".fixed.py")
 
 _CODE = r"[A-Z]+[0-9]+"
@@ -62,7 +65,9 @@ def fixture_files() -> list[Path]:
     return sorted(
         path
         for path in FIXTURES.rglob("*.py")
-        if not path.name.endswith(SNAPSHOT_SUFFIXES) and "__pycache__" not in path.parts
+        if not path.name.endswith(SNAPSHOT_SUFFIXES)
+        and "__pycache__" not in path.parts
+        and PROJECTS not in path.parents
     )
 
 

@@ -24,9 +24,11 @@ from fastapi_rules_lint.interfaces import flake8 as plugin
 from fastapi_rules_lint.lint.linter import lint_bytes
 from fastapi_rules_lint.lint.registry import all_rules
 from fastapi_rules_lint.rulebase.rule import Flagged
-from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
+from fastapi_rules_lint.runner.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
+# Multi-module projects with their own configs: tests/test_entry_points.py checks them.
+PROJECTS = ROOT / "tests" / "fixtures" / "projects"
 FORMAT = "%(path)s\t%(row)d\t%(col)d\t%(code)s\t%(text)s"
 
 Finding = tuple[str, "int | None", "int | None", str]
@@ -73,15 +75,18 @@ def _cpython_rejects(data: bytes) -> bool:
     return False
 
 
-def engine_findings(paths: Iterable[Path], project: ProjectIndex | None = None) -> set[Finding]:
+def engine_findings(paths: Iterable[Path]) -> set[Finding]:
     """What the plugin promises: the engine per file, with that file's config, the
-    config's per-file-ignores, and FRL001 shown as flake8's E999 where CPython fails."""
+    config's per-file-ignores, its project's model, and FRL001 shown as flake8's E999
+    where CPython fails."""
     found: set[Finding] = set()
+    workspace = Workspace(use_cache=False)
     for path in paths:
         config = load_config(path.parent)
         ignored = config.ignored_codes_for(path)
         data = path.read_bytes()
-        for d in lint_bytes(data, str(path), config.lint_settings(), project).diagnostics:
+        view = workspace.view_for(path) if not _undecodable(path) else None
+        for d in lint_bytes(data, str(path), config.lint_settings(), view).diagnostics:
             if d.code in ignored:
                 continue
             if d.code == "FRL001" and _cpython_rejects(data):
@@ -93,8 +98,15 @@ def engine_findings(paths: Iterable[Path], project: ProjectIndex | None = None) 
 
 def python_files(*roots: Path) -> list[Path]:
     return sorted(
-        path for root in roots for path in root.rglob("*.py") if "__pycache__" not in path.parts
+        path
+        for root in roots
+        for path in root.rglob("*.py")
+        if "__pycache__" not in path.parts and not _in_projects(path)
     )
+
+
+def _in_projects(path: Path | str) -> bool:
+    return PROJECTS in Path(path).resolve().parents
 
 
 def write(folder: Path, files: Mapping[str, str | bytes]) -> list[Path]:
@@ -116,6 +128,7 @@ ANY = "from typing import Any\n\n"
 def test_examples_and_fixtures_agree_with_the_engine() -> None:
     roots = (ROOT / "examples", ROOT / "tests" / "fixtures")
     found, _ = run_flake8(*(str(root) for root in roots))
+    found = {finding for finding in found if not _in_projects(finding[0])}
     expected = engine_findings(python_files(*roots))
     assert any(code == "FRL103" for *_, code in expected)
     assert found == expected
@@ -127,13 +140,13 @@ def test_examples_and_fixtures_agree_with_the_engine() -> None:
 )
 @pytest.mark.parametrize("root", ["examples", "tests/fixtures"])
 def test_cli_and_flake8_agree(root: str) -> None:
-    """Same findings, except in files where knowing every file of the run (the CLI's
-    project index) changes the result: flake8 sees one file at a time."""
+    """Same findings: both read the whole project's model, whichever files they get."""
+    files = python_files(ROOT / root)
     command = [sys.executable, "-m", "fastapi_rules_lint", "check", "--no-cache"]
-    command += ["--output-format", "json", "--exit-zero", root]
+    # The files, not the folder: the fixture projects must not join this run's index.
+    command += ["--output-format", "json", "--exit-zero", *map(str, files)]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    files = python_files(ROOT / root)
     rejected = {str(p.resolve()) for p in files if _cpython_rejects(p.read_bytes())}
     cli: set[Finding] = set()
     for d in json.loads(result.stdout):
@@ -142,14 +155,9 @@ def test_cli_and_flake8_agree(root: str) -> None:
             cli.add((path, None, None, "E999"))
         else:
             cli.add((path, d["location"]["row"], d["location"]["column"], d["code"]))
-    found, _ = run_flake8(root)
-    sources = [decode_source(path.read_bytes()).text for path in files if not _undecodable(path)]
-    whole_run = engine_findings(files, ProjectIndex.from_sources(sources))
-    assert cli == whole_run
-    cross_module = {finding[0] for finding in whole_run ^ engine_findings(files)}
-    assert {f for f in cli if f[0] not in cross_module} == {
-        f for f in found if f[0] not in cross_module
-    }
+    found, _ = run_flake8(*map(str, files))
+    assert cli == engine_findings(files)
+    assert cli == found
 
 
 def _undecodable(path: Path) -> bool:

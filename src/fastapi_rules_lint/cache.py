@@ -2,9 +2,10 @@
 
 The key of a file's entry hashes: its bytes, its display path, the codes enabled for it,
 the run's key — package version, a stamp of the package's own source files (so an
-edited rule in a development install never serves stale results), every rule option,
-and the project-wide facts (``ProjectIndex``) that cross-file rules read. Any change
-to one of those simply misses.
+edited rule in a development install never serves stale results), every rule option —
+and what the project model says to this module (its ``ModuleView``: an edit in another
+module misses only the modules whose view it changes). Any change to one of those
+simply misses.
 
 Safety over cleverness: entries are written atomically (temporary file, then
 ``os.replace``); an entry that cannot be read or does not validate is a miss; a cache
@@ -35,11 +36,11 @@ from fastapi_rules_lint.engine.diagnostics import (
     Location,
     TextEdit,
 )
+from fastapi_rules_lint.engine.stamp import source_stamp
 from fastapi_rules_lint.lint.linter import LintSettings
-from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
+from fastapi_rules_lint.project.view import ModuleView
 
 FORMAT = "1"
-_PACKAGE = Path(__file__).resolve().parent
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# Created by fastapi-rules.\n"
 
 
@@ -91,26 +92,13 @@ def _canonical(value: object) -> object:
     return repr(value)
 
 
-def _source_stamp() -> str:
-    """Size and mtime of every module of this package (cheap: a few dozen ``stat``s)."""
-    parts: list[str] = []
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        parts.append(f"{path.relative_to(_PACKAGE)}:{info.st_size}:{info.st_mtime_ns}")
-    return "\n".join(parts)
-
-
-def run_key(settings: LintSettings, project: ProjectIndex) -> str:
-    """What every entry of this run shares: version, code, options, project facts."""
+def run_key(settings: LintSettings) -> str:
+    """What every entry of this run shares: version, code, options."""
     payload = {
         "format": FORMAT,
         "version": __version__,
-        "source": _source_stamp(),
+        "source": source_stamp(),
         "options": _canonical(dict(settings.options)),
-        "project": _canonical(project),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -125,7 +113,7 @@ class Cache:
         self.is_writable = True
 
     @classmethod
-    def open(cls, folder: Path, settings: LintSettings, project: ProjectIndex) -> Cache | None:
+    def open(cls, folder: Path, settings: LintSettings) -> Cache | None:
         """The cache in ``folder`` (created if needed), or None if it cannot be."""
         try:
             (folder / f"v{FORMAT}").mkdir(parents=True, exist_ok=True)
@@ -135,12 +123,15 @@ class Cache:
                     marker.write_text(content, encoding="utf-8")
         except OSError:
             return None
-        return cls(folder, run_key(settings, project))
+        return cls(folder, run_key(settings))
 
-    def entry_key(self, path: str, content: bytes, enabled: Iterable[str]) -> str:
+    def entry_key(
+        self, path: str, content: bytes, enabled: Iterable[str], view: ModuleView
+    ) -> str:
         """The key of one file's entry."""
         digest = hashlib.sha256()
-        for part in (self.key, path, ",".join(sorted(enabled))):
+        project = json.dumps(_canonical(view), sort_keys=True)
+        for part in (self.key, path, ",".join(sorted(enabled)), project):
             digest.update(part.encode("utf-8", "surrogateescape"))
             digest.update(b"\0")
         digest.update(content)

@@ -1,55 +1,66 @@
-"""Finding, reading and validating ``[tool.fastapi-rules]``.
+"""Reading and validating settings files; the settings of one run or one file.
 
 Decisions:
-- The nearest ``pyproject.toml`` up from the start path is the project's, whether or not
-  it has a ``[tool.fastapi-rules]`` table (its folder is the root that ``exclude``,
-  ``per-file-ignores`` and ``cache-dir`` are relative to).
+- Which file applies is ``config.discovery.find_config``'s answer, as in ruff: walking up
+  from the path, the first ``.fastapi-rules.toml`` / ``fastapi-rules.toml`` (settings as
+  top-level keys) or ``pyproject.toml`` that *has* a ``[tool.fastapi-rules]`` table (one
+  without it is skipped, so ``backend/pyproject.toml`` does not hide the repository's
+  settings). The same schema in both layouts.
+- The folder of that file is the config's *root*: ``exclude``, ``per-file-ignores``,
+  ``cache-dir`` and ``src`` are relative to it. With no file, the defaults, rooted at
+  ``discovery.project_root`` (the version-control root, else the working folder), so
+  the cache and relative patterns sit at the project's top, not in a subfolder.
+- ``--config PATH`` (``explicit``) is read whatever its name: a dedicated name is read
+  with top-level keys, ``pyproject.toml`` through its table, and any other name through
+  ``[tool.fastapi-rules]`` when it has a pyproject table (``tool``, ``project``,
+  ``build-system``: a pyproject under another name), else with top-level keys. A missing
+  file, or a pyproject-style file without our table, is an error: the user named it, so
+  silently using the defaults would hide a mistake.
 - Everything is validated when the file is loaded — keys, types, rule codes, rule names
-  and every rule's options — so a bad config fails before any file is linted, with one
-  line naming the key and the file.
+  and every rule's options (``config.validate``) — so a bad config fails before any file
+  is linted, with one line naming the key and the file.
 - Rule options: ``[tool.fastapi-rules.lint.<rule-name>]`` tables, or a flat key in
   ``[tool.fastapi-rules]`` equal to an option of one or more rules (it applies to each);
-  the table wins over the flat key. Values are validated strictly (``"yes"`` is not a
-  boolean), through JSON so that TOML arrays fill tuple and set fields.
+  the table wins over the flat key.
 - Selection layers like ruff's: the defaults, then the file (``select`` replaces,
   ``extend-select`` adds, ``ignore`` removes), then the command line the same way.
+- Per-file settings for a whole run (each file its nearest config, each file parsed
+  once): ``config.resolver.ConfigResolver``.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
-from fastapi_rules_lint.config.model import SETTINGS_KEYS, Settings
+from fastapi_rules_lint.config.discovery import (
+    DEDICATED_NAMES,
+    PYPROJECT,
+    ConfigFile,
+    find_config,
+    project_root,
+)
+from fastapi_rules_lint.config.model import Settings
+from fastapi_rules_lint.config.validate import PYPROJECT_SECTION, expand, validate_settings
+from fastapi_rules_lint.config.validate import ConfigError as ConfigError
 from fastapi_rules_lint.engine.options import RuleOptions
 from fastapi_rules_lint.lint.linter import LintSettings
-from fastapi_rules_lint.lint.registry import (
-    UnknownCodeError,
-    all_rules,
-    expand_selector,
-    select_codes,
-)
-from fastapi_rules_lint.rulebase.rule import Rule
+from fastapi_rules_lint.lint.registry import select_codes
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-SECTION = "tool.fastapi-rules"
-
-
-class ConfigError(Exception):
-    """The configuration cannot be used; ``str(error)`` is one line naming key and file."""
+SECTION = PYPROJECT_SECTION
+# The top-level tables of a pyproject.toml (none is a settings key): a file passed with
+# --config under another name that has one is read as a pyproject.toml.
+_PYPROJECT_TABLES = frozenset({"build-system", "dependency-groups", "project", "tool"})
 
 
 def display_path(path: Path) -> str:
@@ -62,11 +73,13 @@ def display_path(path: Path) -> str:
 
 
 def find_pyproject(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` at or above ``start`` (a file or a folder)."""
+    """The nearest ``pyproject.toml`` at or above ``start``, with or without our table.
+
+    Not how settings are found (that is ``discovery.find_config``)."""
     absolute = Path(os.path.abspath(start))
     folder = absolute if absolute.is_dir() else absolute.parent
     for candidate in (folder, *folder.parents):
-        found = candidate / "pyproject.toml"
+        found = candidate / PYPROJECT
         if found.is_file():
             return found
     return None
@@ -78,10 +91,17 @@ class LoadedConfig:
 
     settings: Settings = field(default_factory=Settings)
     path: Path | None = None
+    """The settings file; None for the defaults."""
     root: Path = field(default_factory=Path.cwd)
+    """The folder relative paths and patterns of the settings are relative to."""
     rule_options: Mapping[str, RuleOptions] = field(default_factory=dict)
     """Rule code → configured options (only rules the file configures)."""
     per_file_ignores: tuple[tuple[pathspec.GitIgnoreSpec, frozenset[str]], ...] = ()
+
+    @property
+    def source_roots(self) -> tuple[Path, ...]:
+        """``src``, as absolute paths (relative entries are under ``root``)."""
+        return tuple(Path(os.path.abspath(self.root / entry)) for entry in self.settings.src)
 
     def lint_settings(
         self,
@@ -98,8 +118,8 @@ class LoadedConfig:
             enabled = set(select_codes(select, (), extend_select))
         else:
             enabled = set(select_codes(settings.select, settings.ignore, settings.extend_select))
-            enabled |= _expand(extend_select)
-        enabled -= _expand(ignore)
+            enabled |= expand(extend_select)
+        enabled -= expand(ignore)
         return LintSettings(enabled=frozenset(enabled), options=dict(self.rule_options))
 
     def ignored_codes_for(self, path: Path) -> frozenset[str]:
@@ -123,169 +143,82 @@ def relative_to_root(path: Path, root: Path) -> str:
         return absolute.name
 
 
-def _expand(selectors: Iterable[str]) -> set[str]:
-    codes: set[str] = set()
-    for selector in selectors:
-        if selector.strip():
-            codes |= expand_selector(selector)
-    return codes
-
-
 def load_config(start: Path | None = None, explicit: Path | None = None) -> LoadedConfig:
-    """Load ``explicit`` (``--config``) or the nearest ``pyproject.toml`` up from
-    ``start`` (default: the working folder); defaults when there is none."""
+    """The settings for ``start`` (a file or folder; default: the working folder):
+    ``explicit`` (``--config``) if given, else the file ``find_config`` finds, else the
+    defaults rooted at the project root (see the module docstring)."""
     if explicit is not None:
-        if not explicit.is_file():
-            raise ConfigError(f"{display_path(explicit)}: config file not found")
-        path: Path | None = Path(os.path.abspath(explicit))
-    else:
-        path = find_pyproject(start if start is not None else Path.cwd())
-    if path is None:
-        return LoadedConfig()
-    table = _read_table(path)
+        return load_explicit(explicit)
+    origin = start if start is not None else Path.cwd()
+    found = find_config(origin)
+    return load_config_file(found) if found is not None else default_config(origin)
+
+
+def default_config(start: Path) -> LoadedConfig:
+    """The defaults, rooted at ``start``'s project root (no settings file applies)."""
+    return LoadedConfig(root=project_root(start))
+
+
+def load_config_file(config: ConfigFile) -> LoadedConfig:
+    """Read and validate a discovered settings file."""
+    path = Path(os.path.abspath(config.path))
+    data = _read_toml(path)
+    if not config.is_pyproject:
+        return _validated(path, "", data)
+    table = _our_table(path, data)
+    # Discovery's text check can be fooled (the header inside a string): then the file
+    # has nothing for us, but it still marks the project, as discovery decided.
+    return _validated(path, SECTION, table if table is not None else {})
+
+
+def load_explicit(explicit: Path) -> LoadedConfig:
+    """Read and validate the file named by ``--config`` (see the module docstring)."""
+    path = Path(os.path.abspath(explicit))
     where = display_path(path)
-    option_keys = _option_keys()
-    flat = {
-        key: table.pop(key)
-        for key in list(table)
-        if key not in SETTINGS_KEYS and key in option_keys
-    }
+    if not path.is_file():
+        problem = "is not a file" if path.exists() else "not found"
+        raise ConfigError(f"{where}: config file {problem}")
+    data = _read_toml(path)
+    pyproject_like = not _PYPROJECT_TABLES.isdisjoint(data)
+    if path.name in DEDICATED_NAMES or (path.name != PYPROJECT and not pyproject_like):
+        return _validated(path, "", data)
+    table = _our_table(path, data)
+    if table is None:
+        raise ConfigError(f"{where}: no [{SECTION}] table: this file has no fastapi-rules settings")
+    return _validated(path, SECTION, table)
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    where = display_path(path)
     try:
-        settings = Settings.model_validate(table)
-    except ValidationError as error:
-        raise ConfigError(_settings_error(where, error.errors()[0], option_keys)) from None
-    _check_codes(where, settings)
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{where}: cannot read config: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{where}: invalid TOML: {' '.join(str(error).split())}") from None
+
+
+def _our_table(path: Path, data: Mapping[str, object]) -> dict[str, object] | None:
+    """``[tool.fastapi-rules]`` of a pyproject-style file; None when it has none."""
+    tool = data.get("tool")
+    table = tool.get("fastapi-rules") if isinstance(tool, dict) else None
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ConfigError(f"{display_path(path)}: `{SECTION}` must be a table")
+    return dict(table)
+
+
+def _validated(path: Path, section: str, table: Mapping[str, object]) -> LoadedConfig:
+    settings, rule_options = validate_settings(display_path(path), section, table)
     return LoadedConfig(
         settings=settings,
         path=path,
         root=path.parent,
-        rule_options=_rule_options(where, settings, flat),
+        rule_options=rule_options,
         per_file_ignores=tuple(
-            (pathspec.GitIgnoreSpec.from_lines([pattern]), frozenset(_expand(codes)))
+            (pathspec.GitIgnoreSpec.from_lines([pattern]), frozenset(expand(codes)))
             for pattern, codes in settings.per_file_ignores.items()
         ),
     )
-
-
-def _read_table(path: Path) -> dict[str, object]:
-    where = display_path(path)
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{where}: cannot read config: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{where}: invalid TOML: {error}") from None
-    tool = data.get("tool", {})
-    table = tool.get("fastapi-rules", {}) if isinstance(tool, dict) else {}
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: `{SECTION}` must be a table")
-    return dict(table)
-
-
-def _option_keys() -> dict[str, list[type[Rule]]]:
-    """Option key (kebab-case) → the rules that have that option."""
-    keys: dict[str, list[type[Rule]]] = {}
-    for rule in all_rules():
-        for name, info in rule.options_model.model_fields.items():
-            keys.setdefault(info.alias or name, []).append(rule)
-    return keys
-
-
-def _dotted(location: Sequence[int | str]) -> str:
-    parts = [f"[{part}]" if isinstance(part, int) else part for part in location]
-    text = ""
-    for part in parts:
-        if part.startswith("["):
-            text += part
-        elif text:
-            text += f".{part}" if part.replace("-", "").replace("_", "").isalnum() else f'."{part}"'
-        else:
-            text = part
-    return text
-
-
-def _value(value: object) -> str:
-    try:
-        return json.dumps(value)
-    except (TypeError, ValueError):
-        return repr(value)
-
-
-def _describe(where: str, section: str, error: ErrorDetails, known: Iterable[str]) -> str:
-    key = _dotted(error["loc"])
-    if error["type"] == "extra_forbidden":
-        message = f"{where}: unknown key `{key}` in [{section}]"
-        close = difflib.get_close_matches(str(error["loc"][-1]), sorted(known), n=1)
-        return message + (f" (did you mean `{close[0]}`?)" if close else "")
-    detail = error["msg"][:1].lower() + error["msg"][1:]
-    return f"{where}: invalid `{key}` in [{section}]: {detail}, got {_value(error['input'])}"
-
-
-def _settings_error(where: str, error: ErrorDetails, option_keys: Mapping[str, object]) -> str:
-    return _describe(where, SECTION, error, SETTINGS_KEYS | option_keys.keys())
-
-
-def _check_codes(where: str, settings: Settings) -> None:
-    lists: list[tuple[str, list[str]]] = [
-        ("select", settings.select or []),
-        ("ignore", settings.ignore),
-        ("extend-select", settings.extend_select),
-    ]
-    lists += [
-        (f'per-file-ignores."{glob}"', codes) for glob, codes in settings.per_file_ignores.items()
-    ]
-    for key, selectors in lists:
-        for selector in selectors:
-            try:
-                _expand([selector])
-            except UnknownCodeError:
-                raise ConfigError(
-                    f"{where}: unknown rule code or prefix `{selector}` in `{key}` of [{SECTION}]"
-                ) from None
-
-
-def _rule_options(
-    where: str, settings: Settings, flat: Mapping[str, object]
-) -> dict[str, RuleOptions]:
-    by_name = {rule.name: rule for rule in all_rules()}
-    by_code = {rule.code: rule for rule in all_rules()}
-    for name in settings.lint:
-        if name in by_name:
-            continue
-        section = f"{SECTION}.lint"
-        if name.upper() in by_code:
-            hint = f" (use the rule name `{by_code[name.upper()].name}`)"
-        else:
-            close = difflib.get_close_matches(name, sorted(by_name), n=1)
-            hint = f" (did you mean `{close[0]}`?)" if close else ""
-        raise ConfigError(f"{where}: unknown rule `{name}` in [{section}]{hint}")
-    options: dict[str, RuleOptions] = {}
-    for rule in all_rules():
-        fields = {info.alias or name for name, info in rule.options_model.model_fields.items()}
-        own_flat = {key: value for key, value in flat.items() if key in fields}
-        table = settings.lint.get(rule.name)
-        if not own_flat and table is None:
-            continue
-        _validate(rule, own_flat, where, SECTION)
-        section = f"{SECTION}.lint.{rule.name}"
-        options[rule.code] = _validate(rule, {**own_flat, **(table or {})}, where, section)
-    return options
-
-
-def _validate(
-    rule: type[Rule], values: Mapping[str, object], where: str, section: str
-) -> RuleOptions:
-    model = rule.options_model
-    try:
-        payload = json.dumps(values, default=str)
-        return model.model_validate_json(payload, strict=True)
-    except ValidationError as error:
-        details = error.errors()[0]
-        if details["type"] == "extra_forbidden" and not model.model_fields:
-            key = _dotted(details["loc"])
-            raise ConfigError(
-                f"{where}: unknown key `{key}` in [{section}]: rule `{rule.name}` has no options"
-            ) from None
-        known = [info.alias or name for name, info in model.model_fields.items()]
-        raise ConfigError(_describe(where, section, details, known)) from None

@@ -1,6 +1,9 @@
-"""The Pydantic model of ``[tool.fastapi-rules]``.
+"""The Pydantic model of the settings: ``[tool.fastapi-rules]`` in ``pyproject.toml``, or
+the top level of ``.fastapi-rules.toml`` / ``fastapi-rules.toml`` (the same schema).
 
-Keys are kebab-case, as in ruff's configuration. The model is strict (``fix = "yes"`` is
+Keys are kebab-case, as in ruff's configuration. Paths and globs in the settings
+(``exclude``, ``per-file-ignores``, ``cache-dir``, ``src``) are relative to the folder of
+the file that holds them (the config's *root*). The model is strict (``fix = "yes"`` is
 an error, not ``True``) and rejects unknown keys; the loader turns validation errors into
 one-line ``ConfigError`` messages. Flat rule-option keys (``allow-star-arg-any = true``
 directly in ``[tool.fastapi-rules]``) are split off by the loader before validation,
@@ -9,9 +12,13 @@ because which keys they are depends on the rules that exist.
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 DEFAULT_CACHE_DIR = ".fastapi_rules_cache"
+
+OutputFormat = Literal["text", "json", "sarif", "github", "junit"]
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     # ruff's default `exclude`, plus our own cache folder.
@@ -50,7 +57,9 @@ def _kebab(name: str) -> str:
 
 
 class Settings(BaseModel):
-    """``[tool.fastapi-rules]``: every key is optional; absent means the default."""
+    """The settings of one config file: every key is optional; absent means the default.
+
+    The command line wins over every key it has an option for."""
 
     model_config = ConfigDict(
         frozen=True,
@@ -72,6 +81,19 @@ class Settings(BaseModel):
     fix: bool = False
     unsafe_fixes: bool = False
     cache_dir: str = DEFAULT_CACHE_DIR
+    """The cache folder, relative to the config's root."""
+    force_exclude: bool = False
+    """Apply ``exclude`` to paths named on the command line too (as ruff's
+    ``force-exclude``), so editors and pre-commit hooks that pass single files skip them."""
+    src: list[str] = Field(default_factory=list)
+    """Source roots for module resolution (``src``, ``backend``), relative to the config's
+    root (absolute paths are kept). A file under one is named from the nearest one; other
+    files (and every file when empty, the default) from the first folder above them that
+    is not a package (``project.modules``)."""
+    output_format: OutputFormat | None = None
+    """The report format when ``--output-format`` is not given; None means ``text``."""
+    max_file_size: Annotated[int, Field(ge=0)] | None = None
+    """Files larger than this many bytes are skipped (with a notice); None: no limit."""
     lint: dict[str, dict[str, JsonValue]] = Field(default_factory=dict)
     """``[tool.fastapi-rules.lint.<rule-name>]`` tables of rule options."""
 

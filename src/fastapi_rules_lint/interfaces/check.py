@@ -1,4 +1,4 @@
-"""The ``check`` pipeline: config → discovery → project index → lint/fix → report.
+"""The ``check`` pipeline: settings per file → discovery → project model → lint/fix → report.
 
 A thin adapter: it reads files, asks the core (``lint_text``/``fix_text``), writes files
 and renders; it knows no rule. Every problem of the run itself (an unreadable or
@@ -6,8 +6,11 @@ unwritable file, an internal error on one file) is one ``fastapi-rules: error: .
 line on stderr and makes the exit status 2, after every other file has been handled.
 
 Decisions:
-- The config comes from the nearest ``pyproject.toml`` up from the first path (or the
-  ``--stdin-filename``); command-line values win over it.
+- Each file is checked with its own settings (``runner.settings``) and its own
+  project's model (``runner.workspace``), so its diagnostics do not depend on which
+  files the run was given. Run-wide choices (``fix``, ``unsafe-fixes``,
+  ``force-exclude``) come from the settings of the first path (or the
+  ``--stdin-filename``, or the working folder); command-line values win over them.
 - ``--diff``: the diff on stdout, "Would fix N errors." on stderr, nothing written; exit
   1 exactly when there is a diff (ruff's behaviour).
 - ``--stdin-filename``: the name drives config discovery and ``per-file-ignores``; with
@@ -22,25 +25,28 @@ Decisions:
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from fastapi_rules_lint.cache import Cache
-from fastapi_rules_lint.config import LoadedConfig, display_path, load_config
+from fastapi_rules_lint.config import ConfigResolver, LoadedConfig, display_path
 from fastapi_rules_lint.engine.diagnostics import Diagnostic
 from fastapi_rules_lint.engine.source import DecodedSource, SourceDecodeError, decode_source
-from fastapi_rules_lint.files import Discovery, FileAccessError, read_source, write_atomic
+from fastapi_rules_lint.files import FileAccessError, read_source, write_atomic
 from fastapi_rules_lint.interfaces import baseline
 from fastapi_rules_lint.interfaces.add_noqa import write_noqa
 from fastapi_rules_lint.interfaces.console import Console
 from fastapi_rules_lint.interfaces.worker import Outcome, Task, Worker, run_tasks
 from fastapi_rules_lint.lint.fixer import is_applicable
-from fastapi_rules_lint.lint.linter import lint_bytes, lint_text
+from fastapi_rules_lint.lint.linter import LintSettings, lint_bytes, lint_text
+from fastapi_rules_lint.project.view import ModuleView
 from fastapi_rules_lint.report import RENDERERS, ReportInput
 from fastapi_rules_lint.report.base import plural
-from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
+from fastapi_rules_lint.runner.settings import RunSettings
+from fastapi_rules_lint.runner.workspace import Workspace
 
 Mode = Literal["lint", "fix", "diff", "noqa"]
 
@@ -82,14 +88,17 @@ class _File:
     display: str
     data: bytes
     source: DecodedSource | None
-    ignored: frozenset[str]
+    settings: LintSettings
+    config: LoadedConfig
     cache_key: str | None = None
+    view: ModuleView = field(default_factory=ModuleView)
+    """What the file's project says to it (see ``runner.workspace``)."""
 
 
 @dataclass
 class _Run:
     options: CheckOptions
-    config: LoadedConfig
+    settings: RunSettings
     console: Console
     mode: Mode
     unsafe: bool
@@ -108,11 +117,14 @@ class _Run:
 def run_check(options: CheckOptions, console: Console) -> int:
     """Run ``check``; returns the exit status."""
     if options.stdin_filename is not None:
-        start: Path | None = Path(options.stdin_filename)
+        start = Path(options.stdin_filename)
     else:
-        start = options.paths[0] if options.paths and not options.reads_stdin else None
-    config = load_config(start, options.config)
-    settings = config.lint_settings(options.select, options.ignore, options.extend_select)
+        start = options.paths[0] if options.paths and not options.reads_stdin else Path(".")
+    run_settings = RunSettings(
+        ConfigResolver(options.config), options.select, options.ignore, options.extend_select
+    )
+    config = run_settings.config_for(start)
+    config.lint_settings(options.select, options.ignore, options.extend_select)  # bad codes
     fixing = options.fix if options.fix is not None else config.settings.fix
     unsafe = (
         options.unsafe_fixes if options.unsafe_fixes is not None else config.settings.unsafe_fixes
@@ -120,46 +132,72 @@ def run_check(options: CheckOptions, console: Console) -> int:
     mode: Mode = (
         "noqa" if options.add_noqa else "diff" if options.diff else "fix" if fixing else "lint"
     )
-    run = _Run(options, config, console, mode, unsafe)
-    files = _stdin_file(run, console) if options.reads_stdin else _read_files(run)
-    decoded = [file for file in files if file.source is not None]
-    project = ProjectIndex.from_sources(file.source.text for file in decoded if file.source)
-    worker = Worker(settings, project, fixing=mode in ("fix", "diff"), unsafe=unsafe)
-    cache = None
-    if not (options.no_cache or options.reads_stdin):
-        cache = Cache.open(config.root / config.settings.cache_dir, settings, project)
+    run = _Run(options, run_settings, console, mode, unsafe)
+    files = _stdin_file(run, console) if options.reads_stdin else _read_files(run, config)
+    buffers = {
+        file.path: file.source.text for file in files if options.reads_stdin and file.source
+    }
+    workspace = Workspace(use_cache=not options.no_cache, buffers=buffers)
+    for file in files:
+        if file.source is not None:
+            file.view = workspace.view_for(file.path, file.source.text)
+    worker = Worker(fixing=mode in ("fix", "diff"), unsafe=unsafe)
+    caches = _Caches(enabled=not (options.no_cache or options.reads_stdin))
     pending: list[_File] = []
     for file in files:
         run.files[file.display] = file
         if file.source is None:
-            settings_for_file = worker.settings_for(file.ignored)
-            run.diagnostics.extend(
-                lint_bytes(file.data, file.display, settings_for_file).diagnostics
-            )
+            run.diagnostics.extend(lint_bytes(file.data, file.display, file.settings).diagnostics)
             if options.reads_stdin and mode == "fix":
                 console.out_bytes(file.data)  # an editor expects its buffer back
             continue
         run.sources[file.display] = file.source.text
-        cached = _from_cache(cache, file, worker)
+        cached = _from_cache(caches.for_file(file), file)
         if cached is None or (
             worker.fixing and any(is_applicable(d.fix, unsafe=unsafe) for d in cached)
         ):
             pending.append(file)
         else:
             run.diagnostics.extend(cached)
-    tasks = [Task(file.display, file.source.text, file.ignored) for file in pending if file.source]
+    tasks = [
+        Task(file.display, file.source.text, file.settings, file.view)
+        for file in pending
+        if file.source
+    ]
     for file, outcome in zip(pending, run_tasks(worker, tasks, options.jobs), strict=True):
-        _settle(run, file, outcome, worker, cache)
+        _settle(run, file, outcome, caches.for_file(file))
     return _finish(run)
+
+
+@dataclass
+class _Caches:
+    """One diagnostics cache per settings file (its ``cache-dir`` and rule options)."""
+
+    enabled: bool
+    opened: dict[int, Cache | None] = field(default_factory=dict)
+
+    def for_file(self, file: _File) -> Cache | None:
+        if not self.enabled:
+            return None
+        key = id(file.config)
+        if key not in self.opened:
+            folder = file.config.root / file.config.settings.cache_dir
+            self.opened[key] = Cache.open(folder, file.settings)
+        return self.opened[key]
 
 
 def _stdin_file(run: _Run, console: Console) -> list[_File]:
     display = run.options.stdin_filename or "-"
     path = Path(display)
-    ignored = run.config.ignored_codes_for(path) if run.options.stdin_filename else frozenset()
+    config = run.settings.config_for(path if run.options.stdin_filename else Path("."))
+    settings = run.settings.settings_for(path)
+    if not run.options.stdin_filename:
+        settings = config.lint_settings(
+            run.settings.select, run.settings.ignore, run.settings.extend_select
+        )
     data = console.read_stdin()
     shown = display_path(path) if run.options.stdin_filename else display
-    return [_File(path, shown, data, _decode(data), ignored)]
+    return [_File(path, shown, data, _decode(data), settings, config)]
 
 
 def _decode(data: bytes) -> DecodedSource | None:
@@ -169,31 +207,35 @@ def _decode(data: bytes) -> DecodedSource | None:
         return None
 
 
-def _read_files(run: _Run) -> list[_File]:
-    settings = run.config.settings
-    discovery = Discovery(run.config.root, [*settings.exclude, *settings.extend_exclude])
+def _read_files(run: _Run, config: LoadedConfig) -> list[_File]:
+    discovery = run.settings.discovery_for(config)
+    force_exclude = run.options.force_exclude or config.settings.force_exclude
+    named = {os.path.abspath(path) for path in run.options.paths if not path.is_dir()}
     files: list[_File] = []
     paths = run.options.paths or (Path("."),)
-    for path in discovery.files(paths, force_exclude=run.options.force_exclude):
+    for path in discovery.files(paths, force_exclude=force_exclude):
+        is_named = os.path.abspath(path) in named
+        if (not is_named or force_exclude) and run.settings.is_excluded_by_own_settings(path):
+            continue  # a nested project's own excludes
         try:
             data = read_source(path)
         except FileAccessError as error:
             run.error(str(error))
             continue
-        ignored = run.config.ignored_codes_for(path)
-        files.append(_File(path, display_path(path), data, _decode(data), ignored))
+        own = run.settings.config_for(path)
+        settings = run.settings.settings_for(path)
+        files.append(_File(path, display_path(path), data, _decode(data), settings, own))
     return files
 
 
-def _from_cache(cache: Cache | None, file: _File, worker: Worker) -> tuple[Diagnostic, ...] | None:
+def _from_cache(cache: Cache | None, file: _File) -> tuple[Diagnostic, ...] | None:
     if cache is None:
         return None
-    enabled = worker.settings_for(file.ignored).enabled
-    file.cache_key = cache.entry_key(file.display, file.data, enabled)
+    file.cache_key = cache.entry_key(file.display, file.data, file.settings.enabled, file.view)
     return cache.load(file.cache_key, file.display)
 
 
-def _settle(run: _Run, file: _File, outcome: Outcome, worker: Worker, cache: Cache | None) -> None:
+def _settle(run: _Run, file: _File, outcome: Outcome, cache: Cache | None) -> None:
     """Record one file's outcome: write or diff its fix, fill the cache."""
     assert file.source is not None
     if outcome.error is not None:
@@ -214,16 +256,17 @@ def _settle(run: _Run, file: _File, outcome: Outcome, worker: Worker, cache: Cac
             if isinstance(error, UnicodeEncodeError):
                 error = FileAccessError(f"{file.display}: cannot encode the fixed source: {error}")
             run.error(str(error))
-            settings = worker.settings_for(file.ignored)
-            diagnostics = tuple(lint_text(file.source.text, file.display, settings, worker.project))
+            diagnostics = tuple(
+                lint_text(file.source.text, file.display, file.settings, file.view)
+            )
         else:
             run.fixed += outcome.applied
             run.sources[file.display] = outcome.fixed_text
             file.data = data
             file.cache_key = None
             if cache is not None:
-                enabled = worker.settings_for(file.ignored).enabled
-                file.cache_key = cache.entry_key(file.display, data, enabled)
+                enabled = file.settings.enabled
+                file.cache_key = cache.entry_key(file.display, data, enabled, file.view)
     storable = outcome.fixed_text is None or run.mode == "fix"
     if cache is not None and file.cache_key is not None and outcome.error is None and storable:
         cache.store(file.cache_key, diagnostics)

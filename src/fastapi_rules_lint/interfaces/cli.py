@@ -187,6 +187,8 @@ def check(
         raise click.UsageError("--add-noqa cannot be combined with --fix or --diff")
     if add_noqa and (stdin_filename is not None or paths == (Path("-"),)):
         raise click.UsageError("--add-noqa cannot be used with source from stdin")
+    if stdin_filename is not None and paths == (Path("-"),):
+        paths = ()  # `--stdin-filename FILE -`, as editor integrations written for ruff pass
     if stdin_filename is not None and paths:
         raise click.UsageError("--stdin-filename reads stdin: do not pass paths as well")
     options = CheckOptions(

@@ -8,8 +8,10 @@
   looks at the file on disk). Rows are 1-based, columns
   0-based (flake8 adds one when printing, so ``path:row:col`` matches the CLI).
 - **Which rules.** The plugin emits exactly the set the CLI would emit with the same
-  ``[tool.fastapi-rules]`` config (``select``/``ignore``/``extend-select``, rule
-  options, ``per-file-ignores``), found by walking up from the checked file. flake8's
+  config (``select``/``ignore``/``extend-select``, rule options, ``per-file-ignores``),
+  found as the CLI finds it (``config.discovery.find_config``: the nearest
+  ``.fastapi-rules.toml``, ``fastapi-rules.toml`` or ``pyproject.toml`` with a
+  ``[tool.fastapi-rules]`` table, walking up from the checked file). flake8's
   ``--select``/``--ignore``/``--extend-ignore`` then filter that set as they filter any
   plugin's codes. So ``flake8 --select FRL`` does *not* turn on rules that are off by
   default: opt in with ``extend-select`` in ``[tool.fastapi-rules]``, and both tools agree.
@@ -30,7 +32,7 @@
   not decode (and flake8's text is their latin-1 reading) it reports the CLI's FRL001
   ("cannot decode file ...").
 - **Failures.** The plugin never raises into flake8 (an exception in ``run`` would
-  abort the whole flake8 run). An invalid ``[tool.fastapi-rules]`` table yields one
+  abort the whole flake8 run). An invalid settings file yields one
   ``FRL000`` at 1:1 of each file naming the key and the file (as the CLI's exit 2 would);
   an internal error yields one ``FRL000`` with the exception, so the user sees that the
   file went unchecked and can report it, while flake8 goes on with other files.
@@ -52,10 +54,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from fastapi_rules_lint import __version__
-from fastapi_rules_lint.config import ConfigError, LoadedConfig, find_pyproject, load_config
+from fastapi_rules_lint.config import (
+    ConfigError,
+    ConfigFile,
+    LoadedConfig,
+    find_config,
+    load_config_file,
+)
 from fastapi_rules_lint.engine.diagnostics import Diagnostic
 from fastapi_rules_lint.engine.source import SourceDecodeError, decode_source
 from fastapi_rules_lint.lint.linter import LintSettings, lint_bytes, lint_text
+from fastapi_rules_lint.runner.workspace import Workspace
 
 INTERNAL_ERROR = "FRL000"
 
@@ -71,17 +80,19 @@ class _Configured:
 
 
 # Both caches live per process (flake8's workers each build their own). A file's config
-# is found once per folder; a pyproject.toml is parsed and validated once per run, not
-# once per file or folder: a large one takes 15-30 ms to parse.
+# (the CLI's discovery: the nearest settings file, skipping a pyproject.toml without our
+# table) is found once per folder; a settings file is parsed and validated once per run,
+# not once per file or folder: a large pyproject.toml takes 15-30 ms to parse. Without a
+# settings file the defaults apply (their root is irrelevant: they ignore no paths).
 @lru_cache(maxsize=1024)
-def _pyproject_for(directory: Path) -> Path | None:
-    return find_pyproject(directory)
+def _config_file_for(directory: Path) -> ConfigFile | None:
+    return find_config(directory)
 
 
 @lru_cache(maxsize=64)
-def _configured(pyproject: Path | None) -> _Configured | ConfigError:
+def _configured(config_file: ConfigFile | None) -> _Configured | ConfigError:
     try:
-        config = load_config(pyproject.parent) if pyproject is not None else LoadedConfig()
+        config = load_config_file(config_file) if config_file is not None else LoadedConfig()
         return _Configured(config, config.lint_settings())
     except ConfigError as error:
         return error
@@ -103,6 +114,13 @@ def _undecodable_bytes(path: Path, text: str) -> bytes | None:
         fallback = data.decode("latin-1").replace("\r\n", "\n").replace("\r", "\n")
         return data if fallback == text.replace("\r\n", "\n").replace("\r", "\n") else None
     return None
+
+
+@lru_cache(maxsize=1)
+def _workspace() -> Workspace:
+    """One per process (flake8's workers each build their own): each project's model is
+    built once, from the summary cache, and serves every file of the run."""
+    return Workspace()
 
 
 class Flake8Plugin:
@@ -140,7 +158,7 @@ class Flake8Plugin:
 
     def _diagnostics(self) -> list[Diagnostic]:
         path = Path(self._filename)
-        configured = _configured(_pyproject_for(path.absolute().parent))
+        configured = _configured(_config_file_for(path.absolute().parent))
         if isinstance(configured, ConfigError):
             raise configured
         ignored = configured.config.ignored_codes_for(path)
@@ -150,7 +168,8 @@ class Flake8Plugin:
             result = lint_bytes(undecodable, self._filename, configured.settings)
             found = list(result.diagnostics)
         else:
-            found = lint_text(text, self._filename, configured.settings)
+            view = _workspace().view_for_text(path, text)
+            found = lint_text(text, self._filename, configured.settings, view)
         return [diagnostic for diagnostic in found if diagnostic.code not in ignored]
 
     def _internal(self, message: str) -> Result:

@@ -18,12 +18,12 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
 from fastapi_rules_lint.engine.diagnostics import Diagnostic
 from fastapi_rules_lint.lint.fixer import fix_text
 from fastapi_rules_lint.lint.linter import LintSettings, lint_text
-from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
+from fastapi_rules_lint.project.view import ModuleView
 
 PARALLEL_THRESHOLD = 40
 MAX_AUTO_JOBS = 16
@@ -35,8 +35,10 @@ class Task:
 
     display: str
     text: str
-    ignored: frozenset[str] = frozenset()
-    """Codes ``per-file-ignores`` turns off for this file."""
+    settings: LintSettings = field(default_factory=LintSettings)
+    """The file's own settings (its settings file, the command line, its ignores)."""
+    project: ModuleView | None = None
+    """What the file's project says to it (None: the file alone)."""
 
 
 @dataclass(frozen=True)
@@ -55,25 +57,17 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Worker:
-    """Lints (or fixes) tasks with the run's settings."""
+    """Lints (or fixes) tasks, each with its own settings."""
 
-    settings: LintSettings
-    project: ProjectIndex
     fixing: bool = False
     unsafe: bool = False
 
-    def settings_for(self, ignored: frozenset[str]) -> LintSettings:
-        """The run's settings minus the codes ignored for one file."""
-        if not ignored:
-            return self.settings
-        return replace(self.settings, enabled=self.settings.enabled - ignored)
-
     def __call__(self, task: Task) -> Outcome:
-        settings = self.settings_for(task.ignored)
+        settings = task.settings
         try:
             if self.fixing:
                 fixed = fix_text(
-                    task.text, task.display, settings, unsafe=self.unsafe, project=self.project
+                    task.text, task.display, settings, unsafe=self.unsafe, project=task.project
                 )
                 count = sum(fixed.applied.values())
                 text = fixed.text if fixed.is_changed and fixed.text != task.text else None
@@ -89,13 +83,13 @@ class Worker:
                     count if text else 0,
                     refusals=refusals,
                 )
-            found = lint_text(task.text, task.display, settings, self.project)
+            found = lint_text(task.text, task.display, settings, task.project)
             return Outcome(task.display, tuple(found))
         except Exception as error:  # one broken file must not sink the run
             message = f"{task.display}: internal error: {type(error).__name__}: {error}"
         if self.fixing:
             try:
-                found = lint_text(task.text, task.display, settings, self.project)
+                found = lint_text(task.text, task.display, settings, task.project)
                 return Outcome(task.display, tuple(found), error=message)
             except Exception:
                 pass

@@ -32,8 +32,8 @@ from fastapi_rules_lint.engine.diagnostics import (
 )
 from fastapi_rules_lint.lint.linter import LintSettings, lint_text
 from fastapi_rules_lint.lint.textfix import apply_edits, compile_error
+from fastapi_rules_lint.project.view import ModuleView
 from fastapi_rules_lint.rulebase import fix_imports
-from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
 from fastapi_rules_lint.semantics.python.names import LOCAL, BindingTable, build_binding_table
 
 MAX_PASSES = 10
@@ -249,7 +249,7 @@ def fix_text(
     settings: LintSettings,
     *,
     unsafe: bool = False,
-    project: ProjectIndex | None = None,
+    project: ModuleView | None = None,
 ) -> FixOutcome:
     """Fix ``text`` until nothing fixable is left (at most ``MAX_PASSES`` passes)."""
     applied: Counter[str] = Counter()

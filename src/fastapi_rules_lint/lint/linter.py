@@ -22,10 +22,10 @@ from fastapi_rules_lint.engine.source import DecodedSource, SourceDecodeError, d
 from fastapi_rules_lint.engine.traversal import cached_visitors, traverse
 from fastapi_rules_lint.lint.registry import all_rules, select_codes
 from fastapi_rules_lint.lint.textfix import text_fix
+from fastapi_rules_lint.project.view import ModuleView, standalone_view
 from fastapi_rules_lint.rulebase.rule import NodeFix, Report, Requires, Rule
 from fastapi_rules_lint.semantics.fastapi.apps import analyse_module
 from fastapi_rules_lint.semantics.fastapi.context import ModuleContext
-from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex
 from fastapi_rules_lint.semantics.python.names import BindingTable, build_binding_table
 
 SYNTAX_ERROR = "FRL001"
@@ -181,11 +181,11 @@ def lint_module(
     text: str,
     path: str,
     settings: LintSettings,
-    project: ProjectIndex,
+    project: ModuleView,
 ) -> list[Diagnostic]:
     """Lint an already parsed module whose code is ``text``."""
     table = build_binding_table(module)
-    fastapi = analyse_module(module, table, text, project)
+    fastapi = analyse_module(module, table, project)
     available = _module_requirements(table, fastapi.uses_fastapi)
     context = ModuleContext(module, path, table, fastapi)
     reports: list[Report] = []
@@ -268,7 +268,7 @@ def lint_text(
     text: str,
     path: str = "<stdin>",
     settings: LintSettings | None = None,
-    project: ProjectIndex | None = None,
+    project: ModuleView | None = None,
 ) -> list[Diagnostic]:
     """Lint decoded source text; FRL001 when it does not parse."""
     settings = settings or LintSettings()
@@ -277,7 +277,9 @@ def lint_text(
     if isinstance(parsed, Diagnostic):
         return [parsed] if SYNTAX_ERROR in settings.enabled else []
     try:
-        diagnostics = lint_module(parsed, text, path, settings, project or ProjectIndex())
+        diagnostics = lint_module(
+            parsed, text, path, settings, project or standalone_view(text, path)
+        )
     except RecursionError:
         too_deep = _error(path, 1, 1, "Syntax error: the file is nested too deeply to analyse")
         return [too_deep] if SYNTAX_ERROR in settings.enabled else []
@@ -289,7 +291,7 @@ def lint_bytes(
     data: bytes,
     path: str,
     settings: LintSettings | None = None,
-    project: ProjectIndex | None = None,
+    project: ModuleView | None = None,
 ) -> LintResult:
     """Lint a file's raw bytes (decoded as Python would decode them)."""
     settings = settings or LintSettings()

@@ -6,6 +6,7 @@ import libcst as cst
 
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Requires, Rule
 from fastapi_rules_lint.semantics.fastapi.apps import argument
+from fastapi_rules_lint.semantics.fastapi.routes import is_in_schema
 from fastapi_rules_lint.semantics.python.annotations import is_dict_type
 
 DICT = frozenset({"builtins.dict"})
@@ -129,7 +130,11 @@ class RawDictResponse(Rule):
         frame = self.context.function
         if frame is None or frame.node is not node:
             return
-        routes = [route for route in frame.routes if not route.is_websocket]
+        routes = [
+            route
+            for route in frame.routes
+            if not route.is_websocket and is_in_schema(route, self.context)
+        ]
         if not routes:
             return
         function = node.name.value

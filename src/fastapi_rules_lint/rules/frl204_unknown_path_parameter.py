@@ -182,7 +182,7 @@ class UnknownPathParameter(Rule):
                 self.context.module,
                 self.context.table,
                 self.context.qualified_names,
-                facts.project.annotated_aliases | facts.own.annotated_aliases,
+                frozenset(name.rsplit(".", 1)[-1] for name in facts.view.aliases),
             )
         graph, module = self._graph, self.context.module
         consumed = graph.consumed_names(function.params, function.body, module)

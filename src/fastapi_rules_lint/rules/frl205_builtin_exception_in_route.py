@@ -33,7 +33,7 @@ BUILTIN_EXCEPTIONS: dict[str, type[BaseException]] = {
 }
 # A handler for these is a catch-all safety net (logging, a generic 500), not a
 # decision about which status an expected error gets.
-_CATCH_ALL = frozenset({"Exception", "BaseException"})
+_CATCH_ALL = frozenset({"builtins.Exception", "builtins.BaseException"})
 
 
 class BuiltinExceptionInRoute(Rule):
@@ -47,8 +47,9 @@ class BuiltinExceptionInRoute(Rule):
     `NotImplementedError` and `AssertionError` (placeholders and "cannot happen"
     markers), raises inside nested functions, built-in exceptions the
     project registers a specific exception handler for (`@app.exception_handler(
-    ValueError)`, `add_exception_handler`, `exception_handlers={...}`, in any file of
-    the run; a catch-all `Exception` handler does not count), and a `JSONResponse`
+    ValueError)`, `add_exception_handler`, `exception_handlers={...}`, in any module
+    of the same application — the modules connected to this one by imports, whichever
+    files a run is given; a catch-all `Exception` handler does not count), and a `JSONResponse`
     whose status the route documents in `responses=` (FastAPI's documented pattern for
     additional responses). `raise ValueError(...) from error` is still reported.
 
@@ -235,9 +236,8 @@ class BuiltinExceptionInRoute(Rule):
         return frame
 
     def _is_handled(self, cls: type[BaseException]) -> bool:
-        facts = self.context.fastapi
-        handled = (facts.project.handled_exceptions | facts.own.handled_exceptions) - _CATCH_ALL
-        return any(base.__name__ in handled for base in cls.__mro__)
+        handled = self.context.fastapi.view.handled_exceptions - _CATCH_ALL
+        return any(f"builtins.{base.__name__}" in handled for base in cls.__mro__)
 
 
 def _kind(frame: FunctionFrame) -> str:

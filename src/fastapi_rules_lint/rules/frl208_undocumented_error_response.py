@@ -17,6 +17,7 @@ from fastapi_rules_lint.semantics.fastapi.routes import (
     documented_codes,
     integer_value,
     is_http_exception,
+    is_in_schema,
     status_argument,
     status_code_of,
 )
@@ -162,7 +163,11 @@ class UndocumentedErrorResponse(Rule):
         code = status_code_of(status.value, self.context) if status is not None else None
         if code is None or not 400 <= code <= 499 or self._is_automatic(frame, code):
             return
-        missing = [r for r in frame.routes if code not in documented_codes(r, self.context)]
+        missing = [
+            r
+            for r in frame.routes
+            if is_in_schema(r, self.context) and code not in documented_codes(r, self.context)
+        ]
         if not missing:
             return
         fix = None

@@ -1,6 +1,5 @@
 """FastAPI semantics, in dependency order:
 
-- ``project_scan``: cheap text scans of every file in a run and ``ProjectIndex``;
 - ``http_status``: status codes and their ``status.HTTP_*`` names;
 - ``apps``: apps and routers, route registrations, ``FastAPIModule`` (``analyse_module``);
 - ``params``: where a handler parameter comes from (markers, aliases, path placeholders);
@@ -10,5 +9,6 @@
 - ``routes``: route-level questions that need the context (status codes, documented
   responses, which app a registration belongs to).
 
-Builds on ``semantics.python``; ``semantics.asyncio`` builds on it.
+What other modules say comes from the project model, as ``project.view.ModuleView``.
+Builds on ``semantics.python`` and ``project``; ``semantics.asyncio`` builds on it.
 """

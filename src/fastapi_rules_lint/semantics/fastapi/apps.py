@@ -3,22 +3,24 @@
 - *FastAPI module*: the module imports from ``fastapi`` or ``starlette``. Flask also has
   ``@app.get``; a module that imports neither has no routes.
 - *App*: a name bound to ``FastAPI(...)``/``APIRouter(...)`` in the module (at module
-  level, or earlier in the same function for router factories), or any imported name
-  in a FastAPI module (``from .main import app``).
+  level, or earlier in the same function for router factories) — or to a call of
+  anything the project model knows builds one: a subclass of either defined anywhere in
+  the project, a factory function returning one, a class returned by a class factory
+  (``APIRouter = make_router_class(...)``) — or any imported name in a FastAPI module
+  (``from .main import app``).
 - *Route handler*: a function decorated with ``@app.get/.post/.put/.patch/.delete/
   .options/.head/.trace/.api_route/.websocket(...)`` or registered with
   ``app.add_api_route(path, f)`` / ``app.add_api_websocket_route(path, f)`` at module
   level.
-- *Dependency*: a function referenced by ``Depends(f)`` / ``Security(f)``. References
-  are found by a text scan of every file in the run (``ProjectIndex``), so a
-  dependency defined in ``deps.py`` and used in ``routes.py`` is known in both; the
-  scan matches the last name of the reference (``Depends(deps.get_db)`` → ``get_db``)
-  against functions defined in the module. A class referenced so has its ``__init__``
-  and ``__call__`` treated as dependencies.
+- *Dependency*: a function referenced by ``Depends(f)`` / ``Security(f)`` anywhere in
+  the project (in signatures, ``Annotated`` aliases, ``dependencies=[...]``), resolved
+  through imports by the project model, so a dependency defined in ``deps.py`` and used
+  in ``routes.py`` is known in both, whichever files a run is given. A class referenced
+  so has its ``__init__`` and ``__call__`` treated as dependencies.
 
 Handler parameters are in ``params``, route-level questions (status codes, documented
-responses) in ``routes``, the cross-file text scans and ``ProjectIndex`` in
-``project_scan``.
+responses) in ``routes``; what other modules say comes from the module's
+``project.view.ModuleView``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fastapi_rules_lint.semantics.fastapi.project_scan import ProjectIndex, dependency_references
+from fastapi_rules_lint.project.view import ModuleView
 from fastapi_rules_lint.semantics.python.names import BindingTable, dotted_name, resolve
 
 ROUTE_METHODS = frozenset(
@@ -145,10 +147,9 @@ class FastAPIModule:
     registrations: dict[str, list[Route]] = field(default_factory=dict)
     """Function name → its ``add_api_route`` registrations."""
     dependency_names: frozenset[str] = frozenset()
-    project: ProjectIndex = field(default_factory=lambda: ProjectIndex())
-    """The run's cross-file facts (see ``ProjectIndex``)."""
-    own: ProjectIndex = field(default_factory=lambda: ProjectIndex())
-    """The same facts scanned from this module's text alone (also when linted alone)."""
+    """Top-level names of this module used as dependencies (``get_db``, ``Checker``)."""
+    view: ModuleView = field(default_factory=ModuleView)
+    """What the project knows, as seen from this module."""
     include_calls: dict[str, list[cst.Call]] = field(default_factory=dict)
     """Router name → the module-level ``X.include_router(router, ...)`` calls including it."""
 
@@ -159,37 +160,44 @@ class FastAPIModule:
         return name in self.apps or name in self.imported_names or name in local_apps
 
 
-def is_app_constructor(call: cst.Call, table: BindingTable) -> bool:
-    """True for ``FastAPI(...)``/``APIRouter(...)`` resolved through imports."""
-    return not resolve(call.func, table).isdisjoint(APP_CONSTRUCTORS)
+def is_app_constructor(
+    call: cst.Call, table: BindingTable, view: ModuleView | None = None
+) -> bool:
+    """True for ``FastAPI(...)``/``APIRouter(...)`` resolved through imports, or a call of
+    a project class or factory that builds one (``view``)."""
+    if not resolve(call.func, table).isdisjoint(APP_CONSTRUCTORS):
+        return True
+    name = dotted_name(call.func) if view is not None else None
+    return name is not None and view is not None and view.canonical(name) in view.router_classes
 
 
-def analyse_module(
-    module: cst.Module, table: BindingTable, source: str, project: ProjectIndex
-) -> FastAPIModule:
+def analyse_module(module: cst.Module, table: BindingTable, view: ModuleView) -> FastAPIModule:
     """Collect the module's apps, registrations and dependencies from its top level."""
     uses_fastapi = table.imports_module("fastapi", "starlette")
-    facts = FastAPIModule(uses_fastapi=uses_fastapi)
+    facts = FastAPIModule(uses_fastapi=uses_fastapi, view=view)
     if not uses_fastapi:
         return facts
     facts.imported_names = frozenset(
         name for name, bound in table.bindings.items() if "<local>" not in bound
     )
-    facts.dependency_names = project.dependency_names | dependency_references(source)
-    facts.project = project
-    facts.own = ProjectIndex.from_sources((source,))
+    prefix = f"{view.module.name}." if view.module is not None else ""
+    facts.dependency_names = frozenset(
+        name.removeprefix(prefix) for name in view.dependencies if name.startswith(prefix)
+    )
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
         for small in statement.body:
-            _collect_app(small, table, facts)
+            _collect_app(small, table, facts, view)
             if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                 _collect_registration(small.value, facts)
                 _collect_include(small.value, facts)
     return facts
 
 
-def _collect_app(small: cst.BaseSmallStatement, table: BindingTable, facts: FastAPIModule) -> None:
+def _collect_app(
+    small: cst.BaseSmallStatement, table: BindingTable, facts: FastAPIModule, view: ModuleView
+) -> None:
     value: cst.BaseExpression | None = None
     targets: list[cst.BaseExpression] = []
     if isinstance(small, cst.Assign):
@@ -198,7 +206,7 @@ def _collect_app(small: cst.BaseSmallStatement, table: BindingTable, facts: Fast
     elif isinstance(small, cst.AnnAssign) and small.value is not None:
         value = small.value
         targets = [small.target]
-    if isinstance(value, cst.Call) and is_app_constructor(value, table):
+    if isinstance(value, cst.Call) and is_app_constructor(value, table, view):
         for target in targets:
             if isinstance(target, cst.Name):
                 facts.apps[target.value] = value

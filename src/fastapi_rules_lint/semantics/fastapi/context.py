@@ -188,7 +188,10 @@ class ModuleContext:
         frame = self.function
         if frame is None or not isinstance(value, cst.Call) or not self.fastapi.uses_fastapi:
             return
-        if self.resolves_to(value.func, APP_CONSTRUCTORS):
+        view = self.fastapi.view
+        written = dotted_name(value.func)
+        is_custom = written is not None and view.canonical(written) in view.router_classes
+        if self.resolves_to(value.func, APP_CONSTRUCTORS) or is_custom:
             frame.local_apps.update(t.value for t in targets if isinstance(t, cst.Name))
 
     def _routes_of(self, node: cst.FunctionDef) -> tuple[Route, ...]:

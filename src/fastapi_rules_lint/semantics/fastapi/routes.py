@@ -122,21 +122,21 @@ def _owner_codes(owner: str, context: ModuleContext, seen: frozenset[str]) -> fr
     the ``include_router(owner, responses=...)`` calls of this module and, through
     them, what the including router declares. ``ALL_CODES`` when part is unknowable."""
     facts = context.fastapi
+    canonical = facts.view.canonical(owner)
+    router = facts.view.routers.get(canonical) if canonical is not None else None
+    codes: set[int] = set()
+    if router is not None:
+        # Inclusions and ancestors anywhere in the project (None: some are unreadable).
+        if router.inherited_codes is None or router.declared_codes is None:
+            return ALL_CODES
+        codes.update(router.inherited_codes, router.declared_codes)
     constructor = facts.apps.get(owner)
-    if constructor is None or owner in seen:
-        return ALL_CODES  # built elsewhere (or a cycle): its responses are unknown
+    if owner in seen or (constructor is None and router is None):
+        return ALL_CODES  # unknown (or a cycle): its responses are unknown
+    if constructor is None:
+        return frozenset(codes)  # built in another module: the project model read it
     includes = facts.include_calls.get(owner, [])
-    included_here = any(argument(call, "responses") is not None for call in includes)
-    included_anywhere = facts.project.routers_with_responses | facts.own.routers_with_responses
-    if owner.rsplit(".", 1)[-1] in included_anywhere and not included_here:
-        return ALL_CODES  # included with `responses=` where we cannot read it
-    is_app = context.resolves_to(constructor.func, _FASTAPI)
-    if (
-        facts.project.constructors_with_responses > facts.own.constructors_with_responses
-        and not is_app
-    ):
-        return ALL_CODES  # another file's app or router declares responses: it may include this one
-    codes = set(_keyword_codes(constructor, context))
+    codes |= _keyword_codes(constructor, context)
     for include in includes:
         codes |= _keyword_codes(include, context)
         parent = include.func.value if isinstance(include.func, cst.Attribute) else None
@@ -172,3 +172,29 @@ def owner_scope(
 def is_app_constructor_call(node: cst.BaseExpression, context: ModuleContext) -> bool:
     """True for a ``FastAPI(...)``/``APIRouter(...)`` call resolved through imports."""
     return isinstance(node, cst.Call) and context.resolves_to(node.func, APP_CONSTRUCTORS)
+
+
+def _is_false(arg: cst.Arg | None) -> bool:
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "False"
+
+
+def _is_none(arg: cst.Arg | None) -> bool:
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "None"
+
+
+def is_in_schema(route: Route, context: ModuleContext) -> bool:
+    """False for a route the OpenAPI schema leaves out: ``include_in_schema=False`` on
+    the route, or on its app/router (its constructor or every inclusion of it, in any
+    module), or an app built with ``openapi_url=None``; True when unknown."""
+    if _is_false(argument(route.call, "include_in_schema")):
+        return False
+    facts = context.fastapi
+    constructor = facts.apps.get(route.owner)
+    if constructor is not None and (
+        _is_false(argument(constructor, "include_in_schema"))
+        or _is_none(argument(constructor, "openapi_url"))
+    ):
+        return False
+    canonical = facts.view.canonical(route.owner)
+    router = facts.view.routers.get(canonical) if canonical is not None else None
+    return router is None or not router.is_hidden

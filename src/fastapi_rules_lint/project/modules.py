@@ -1,0 +1,81 @@
+"""Module names from file paths, and relative imports made absolute.
+
+A file's *source root* is the first folder above it that is not a package (has no
+``__init__.py``), unless a configured source root (``src = [...]``) holds it: so
+``backend/app/api/deps.py`` (``app/`` and ``app/api/`` are packages, ``backend/`` is
+not) is ``app.api.deps`` under ``backend/``, as ``python -m`` run from ``backend/``
+would import it, and a lone ``main.py`` is ``main`` under its own folder. Namespace
+packages (folders without ``__init__.py``) are found through configured roots only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class ModuleRef:
+    """Where a module sits: its source root (posix, relative to the project root; ``.``
+    for the root itself) and its dotted name."""
+
+    root: str
+    name: str
+    is_package: bool = False
+
+    @property
+    def package(self) -> str:
+        """The package relative imports start from."""
+        if self.is_package:
+            return self.name
+        return self.name.rpartition(".")[0]
+
+
+def absolute_target(module: ModuleRef, target: str) -> str | None:
+    """``..deps.get_db`` imported in ``module`` as an absolute dotted name; None when the
+    dots climb above the top-level package."""
+    if not target.startswith("."):
+        return target
+    rest = target.lstrip(".")
+    level = len(target) - len(rest)
+    parts = module.package.split(".") if module.package else []
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join([*base, *([rest] if rest else [])]) or None
+
+
+def module_ref(
+    path: Path,
+    project_root: Path,
+    source_roots: Sequence[Path] = (),
+    is_file: Callable[[Path], bool] = Path.is_file,
+) -> ModuleRef | None:
+    """The module ``path`` (a ``.py``/``.pyi`` file) is, or None when it has no valid name."""
+    absolute = Path(os.path.abspath(path))
+    root = Path(os.path.abspath(project_root))
+    stem = absolute.stem
+    is_package = stem == "__init__"
+    parts: list[str] = [] if is_package else [stem]
+    folder = absolute.parent
+    configured = [Path(os.path.abspath(r)) for r in source_roots]
+    holding = [r for r in configured if r == folder or r in folder.parents]
+    if holding:
+        # A configured root names everything below it (namespace packages too).
+        nearest = max(holding, key=lambda r: len(r.parts))
+        parts.extend(reversed(folder.relative_to(nearest).parts))
+        folder = nearest
+    else:
+        while is_file(folder / "__init__.py") and folder != folder.parent:
+            parts.append(folder.name)
+            folder = folder.parent
+    name = ".".join(reversed(parts))
+    if not name or not all(part.isidentifier() for part in parts):
+        return None
+    try:
+        relative = folder.relative_to(root).as_posix()
+    except ValueError:
+        relative = folder.as_posix()
+    return ModuleRef(relative, name, is_package)

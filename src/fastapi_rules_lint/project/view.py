@@ -1,0 +1,198 @@
+"""What one module's lint needs to know of its project: a small, picklable slice.
+
+The linter works on one module at a time (in a worker process, from a cache, in an
+editor), so it does not carry the whole ``ProjectModel``: ``module_view`` answers, for
+the names *written in that module*, what they are in the project. Every set holds
+canonical names (see ``project.model``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from fastapi_rules_lint.project.model import ProjectModel, RouterFacts
+from fastapi_rules_lint.project.modules import ModuleRef
+from fastapi_rules_lint.project.summarise import summarise
+from fastapi_rules_lint.project.summary import Annotation, Function, ModuleSummary
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    """The project as seen from one module (an empty view knows nothing)."""
+
+    module: ModuleRef | None = None
+    names: Mapping[str, str] = field(default_factory=dict)
+    """A dotted name as written in this module (``deps.get_db``, ``UserAPIRouter``) →
+    its canonical name. Names that stay unknown are absent."""
+    router_classes: frozenset[str] = frozenset()
+    """Canonical names (among ``names``' values) that build an app or router."""
+    routers: Mapping[str, RouterFacts] = field(default_factory=dict)
+    """App/router instances among ``names``' values (and this module's own)."""
+    dependencies: frozenset[str] = frozenset()
+    """Canonical names of this module's functions, classes and methods used as
+    dependencies anywhere in the project."""
+    handled_exceptions: frozenset[str] = frozenset()
+    """Canonical names of exception classes handled by an app of this module's part of
+    the project (the modules connected to it by imports)."""
+    aliases: Mapping[str, Annotation] = field(default_factory=dict)
+    """``Annotated`` aliases among ``names``' values; marker dependencies canonical."""
+    functions: Mapping[str, Function] = field(default_factory=dict)
+    """Project functions among ``names``' values (for cross-module questions)."""
+    called_elsewhere: frozenset[str] = frozenset()
+    """This module's functions that are called or awaited anywhere in the project."""
+    is_known: bool = False
+    """False for a module outside any project model (everything unknown)."""
+
+    def canonical(self, dotted: str) -> str | None:
+        """The canonical name of ``dotted`` as written in this module, when known."""
+        found = self.names.get(dotted)
+        if found is not None:
+            return found
+        head, _, rest = dotted.rpartition(".")
+        while head:
+            base = self.names.get(head)
+            if base is not None:
+                return f"{base}.{dotted[len(head) + 1:]}"
+            head, _, _ = head.rpartition(".")
+        del rest
+        return None
+
+    def own(self, name: str) -> str | None:
+        """The canonical name of this module's own top-level ``name``."""
+        return f"{self.module.name}.{name}" if self.module is not None else None
+
+
+def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
+    """The view of ``ref`` (a module of ``model``)."""
+    summary = model.modules.get(ref)
+    if summary is None:
+        return ModuleView()
+    names: dict[str, str] = {}
+    for written in _written_names(summary):
+        found = model.resolve(ref, written)
+        if found is not None:
+            names[written] = found
+    for defined in summary.defined:
+        names.setdefault(defined, model.canonical(f"{ref.name}.{defined}", ref))
+    values = set(names.values())
+    prefix = f"{ref.name}."
+    own_dependencies = frozenset(d for d in model.dependencies if d.startswith(prefix))
+    aliases = {
+        canonical: _canonical_markers(model, alias, canonical)
+        for canonical in values
+        if (alias := model.annotated_alias(canonical)) is not None
+    }
+    functions = {
+        canonical: definition.function
+        for canonical in values
+        if (definition := model.function(canonical)) is not None
+        and definition.function is not None
+    }
+    own_called = frozenset(
+        name for name in model.called | model.awaited if name.startswith(prefix)
+    )
+    return ModuleView(
+        module=ref,
+        names=names,
+        router_classes=frozenset(values & model.router_classes),
+        routers={name: facts for name, facts in model.routers.items() if name in values
+                 or name.startswith(prefix)},
+        dependencies=own_dependencies,
+        handled_exceptions=frozenset(model.handled_in(ref)),
+        aliases=aliases,
+        functions=functions,
+        called_elsewhere=own_called,
+        is_known=True,
+    )
+
+
+def _written_names(summary: ModuleSummary) -> Iterator[str]:
+    """Dotted names this module writes that rules may ask about."""
+    yield from (binding.bound for binding in summary.imports)
+    yield from summary.called
+    yield from summary.awaited
+    yield from summary.dependency_references
+    yield from summary.exception_handlers
+    for function in _all_functions(summary):
+        yield from function.decorators
+        for param in function.params:
+            if param.annotation is not None and param.annotation.head is not None:
+                yield param.annotation.head
+            yield from _marker_names(param.annotation, param.default)
+        if function.returns is not None and function.returns.head is not None:
+            yield function.returns.head
+    for class_ in summary.classes:
+        yield from class_.bases
+        yield from class_.decorators
+    for assignment in summary.assignments:
+        if assignment.call is not None:
+            yield assignment.call
+        if assignment.alias_of is not None:
+            yield assignment.alias_of
+        if assignment.annotated is not None:
+            yield from _marker_names(assignment.annotated, None)
+
+
+def _marker_names(annotation: Annotation | None, default: object) -> Iterator[str]:
+    if annotation is not None:
+        for marker in annotation.metadata:
+            yield marker.callee
+            if marker.dependency is not None:
+                yield marker.dependency
+
+
+def _all_functions(summary: ModuleSummary) -> Iterable[Function]:
+    yield from summary.functions
+    for class_ in summary.classes:
+        yield from class_.methods
+
+
+def _canonical_markers(model: ProjectModel, annotation: Annotation, canonical: str) -> Annotation:
+    """``annotation`` with its markers' callees and dependencies made canonical, as seen
+    from the module that defines the alias."""
+    found = model.definition(canonical)
+    if found is None:
+        return annotation
+    ref = found.module
+    markers = tuple(
+        type(marker)(
+            model.resolve(ref, marker.callee) or marker.callee,
+            (model.resolve(ref, marker.dependency) or marker.dependency)
+            if marker.dependency is not None
+            else None,
+            marker.has_alias,
+        )
+        for marker in annotation.metadata
+    )
+    head = model.resolve(ref, annotation.head) if annotation.head is not None else None
+    return Annotation(
+        head or annotation.head, markers, annotation.is_annotated, annotation.opaque_metadata
+    )
+
+
+def standalone_view(text: str, path: str = "<stdin>") -> ModuleView:
+    """The view of a module linted on its own (no project: the API's ``lint_text``):
+    a project of one module, so its own dependencies, aliases and handlers are known."""
+    stem = path.replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0]
+    ref = ModuleRef(".", stem if stem.isidentifier() else "module")
+    return module_view(ProjectModel.build({ref: summarise(text)}), ref)
+
+
+def project_views(sources: Mapping[str, str]) -> dict[str, ModuleView]:
+    """Views of an in-memory project: relative posix path → source text. Every folder
+    is a package (``app/api/deps.py`` is ``app.api.deps``): for tests, rule examples
+    that span modules, and tools that hold a project's texts."""
+    refs: dict[str, ModuleRef] = {}
+    for path in sources:
+        parts = path.removesuffix(".pyi").removesuffix(".py").split("/")
+        is_package = parts[-1] == "__init__"
+        name = ".".join(parts[:-1] if is_package else parts)
+        if name and all(part.isidentifier() for part in name.split(".")):
+            refs[path] = ModuleRef(".", name, is_package)
+    model = ProjectModel.build({refs[path]: summarise(text) for path, text in sources.items()
+                                if path in refs})
+    return {
+        path: module_view(model, refs[path]) if path in refs else standalone_view(text, path)
+        for path, text in sources.items()
+    }

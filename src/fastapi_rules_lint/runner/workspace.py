@@ -1,0 +1,193 @@
+"""The projects of a run: which project a file belongs to, and its model, built once.
+
+Every entry point asks the same question of a file — "which project, and what does it
+know?" — so every entry point gives the file the same diagnostics. A project is every
+Python file under its root (``config.discovery.project_root``) that its settings do not
+exclude; the files a run was given are only the ones it reports on. Buffers (stdin, an
+editor's unsaved text) replace the file of the same path. A file outside its project's
+files (excluded by the settings, or with no importable module name such as
+``my-script.py``) is linted as a project of its own, by every entry point alike.
+
+Costs: a project is discovered and summarised once per process; summaries come from the
+summary cache (``runner.summaries``) when the file is unchanged, so a warm run given one
+file reads only the cache and stats the project's files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi_rules_lint.config.discovery import project_root
+from fastapi_rules_lint.config.loader import ConfigError, LoadedConfig, load_config
+from fastapi_rules_lint.engine.source import SourceDecodeError, decode_source
+from fastapi_rules_lint.files import Discovery, MissingPathError
+from fastapi_rules_lint.project.model import ProjectModel
+from fastapi_rules_lint.project.modules import ModuleRef, module_ref
+from fastapi_rules_lint.project.summarise import summarise
+from fastapi_rules_lint.project.summary import ModuleSummary
+from fastapi_rules_lint.project.view import ModuleView, module_view, standalone_view
+from fastapi_rules_lint.runner.summaries import CachedSummary, SummaryCache, digest
+
+
+@dataclass(frozen=True)
+class Project:
+    """One project: its root, its model, and which module each of its files is."""
+
+    root: Path
+    model: ProjectModel
+    refs: Mapping[str, ModuleRef]
+    """Absolute, normalised file path → module."""
+    fingerprint: str
+    """Changes whenever any module's summary changes (diagnostic cache key)."""
+
+    def module_of(self, path: Path) -> ModuleRef | None:
+        """The module ``path`` is in this project (None when it is not one of its files)."""
+        return self.refs.get(_key(path))
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(os.path.normpath(os.path.abspath(path)))
+
+
+def _root_config(root: Path) -> LoadedConfig:
+    try:
+        return load_config(root)
+    except ConfigError:
+        # The run reports a broken config itself; the model uses the defaults.
+        return LoadedConfig(root=root)
+
+
+class Workspace:
+    """Builds each project of a run once (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        use_cache: bool = True,
+        buffers: Mapping[Path, str] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
+        self.use_cache = use_cache
+        self.buffers = {_key(path): text for path, text in (buffers or {}).items()}
+        self.cwd = cwd
+        self._projects: dict[Path, Project] = {}
+
+    def project_for(self, path: Path) -> Project:
+        """The project ``path`` belongs to, built on first use."""
+        root = project_root(path, self.cwd)
+        project = self._projects.get(root)
+        is_new_buffer = _key(path) in self.buffers and (
+            project is None or project.module_of(path) is None
+        )
+        if project is None or is_new_buffer:
+            project = self._build(root, extra=path)
+            self._projects[root] = project
+        return project
+
+    def view_for(self, path: Path, text: str | None = None) -> ModuleView:
+        """What ``path``'s project says to it. A file with no importable module name
+        (``my-script.py``) is a project of its own, made from ``text``."""
+        project = self.project_for(path)
+        ref = project.module_of(path)
+        if ref is not None:
+            return module_view(project.model, ref)
+        if text is None:
+            text = self.buffers.get(_key(path))
+        if text is None:
+            try:
+                text = decode_source(path.read_bytes()).text
+            except (OSError, SourceDecodeError):
+                text = ""
+        return standalone_view(text, str(path))
+
+    def view_for_text(self, path: Path, text: str) -> ModuleView:
+        """``view_for`` a file whose text a caller already has (flake8, an editor): when
+        it differs from the file on disk, the project is built with it as a buffer."""
+        try:
+            on_disk: str | None = decode_source(path.read_bytes()).text
+        except (OSError, SourceDecodeError):
+            on_disk = None
+        if on_disk is not None and _same_text(on_disk, text):
+            return self.view_for(path, text)
+        with_buffer = Workspace(use_cache=self.use_cache, buffers={path: text}, cwd=self.cwd)
+        return with_buffer.view_for(path, text)
+
+    def _build(self, root: Path, extra: Path) -> Project:
+        config = _root_config(root)
+        settings = config.settings
+        discovery = Discovery(root, [*settings.exclude, *settings.extend_exclude])
+        try:
+            files = discovery.files([root])
+        except MissingPathError:
+            files = []
+        paths = {_key(file): Path(os.path.abspath(file)) for file in files}
+        # An unsaved buffer (stdin, an editor's new file) joins its project; a file the
+        # settings exclude stays out even when named (it is linted on its own).
+        if _key(extra) in self.buffers and not discovery.is_excluded(extra, is_dir=False):
+            paths.setdefault(_key(extra), Path(os.path.abspath(extra)))
+        cache = SummaryCache(root / settings.cache_dir if self.use_cache else None)
+        source_roots = list(config.source_roots)
+        modules: dict[ModuleRef, ModuleSummary] = {}
+        digests: list[str] = []
+        refs: dict[str, ModuleRef] = {}
+        kept: set[str] = set()
+        for key, path in sorted(paths.items()):
+            ref = module_ref(path, root, source_roots)
+            if ref is None or ref in modules:
+                continue  # no importable name, or a .pyi beside its .py: the first wins
+            relative = _relative(path, root)
+            kept.add(relative)
+            summary, content_digest = self._summary(path, key, relative, cache)
+            modules[ref] = summary
+            refs[key] = ref
+            digests.append(f"{ref.root}:{ref.name}:{content_digest}")
+        cache.retain(kept)
+        cache.save()
+        fingerprint = digest("\n".join(digests).encode())
+        return Project(root, ProjectModel.build(modules), refs, fingerprint)
+
+    def _summary(
+        self, path: Path, key: str, relative: str, cache: SummaryCache
+    ) -> tuple[ModuleSummary, str]:
+        buffer = self.buffers.get(key)
+        if buffer is not None:
+            return summarise(buffer), digest(buffer.encode("utf-8", "surrogatepass"))
+        try:
+            status = path.stat()
+        except OSError:
+            return ModuleSummary(is_parsed=False), "unreadable"
+        cached = cache.get(relative, status.st_size, status.st_mtime_ns)
+        if cached is not None:
+            return cached.summary, cached.digest
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return ModuleSummary(is_parsed=False), "unreadable"
+        content = digest(data)
+        summary = cache.by_digest(relative, content)
+        if summary is None:
+            try:
+                summary = summarise(decode_source(data).text)
+            except SourceDecodeError:
+                summary = ModuleSummary(is_parsed=False)
+        cache.put(relative, CachedSummary(status.st_size, status.st_mtime_ns, content, summary))
+        return summary, content
+
+
+def _same_text(first: str, second: str) -> bool:
+    if first == second:
+        return True
+    return first.replace("\r\n", "\n").replace("\r", "\n") == second.replace(
+        "\r\n", "\n"
+    ).replace("\r", "\n")
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
