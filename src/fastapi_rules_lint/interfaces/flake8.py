@@ -36,13 +36,13 @@
   ``FRL000`` at 1:1 of each file naming the key and the file (as the CLI's exit 2 would);
   an internal error yields one ``FRL000`` with the exception, so the user sees that the
   file went unchecked and can report it, while flake8 goes on with other files.
-- **One file at a time.** flake8 hands a plugin one file, so the ``ProjectIndex`` holds
-  only that file: a dependency defined in one module and referenced with ``Depends()``
-  only in another is known as a dependency by the CLI (which scans every file of the
-  run first) but not by the plugin, so rules about dependencies can disagree on such a
-  function (usually: flake8 misses what the CLI reports). Scanning the other files of
-  the run is not an option: flake8 does not tell a plugin which files they are, and
-  editors run it on one buffer.
+- **The whole project.** flake8 hands a plugin one file, but the plugin lints it with
+  its project's model (``runner.workspace``: the project is found from the file, its
+  modules' summaries read from the summary cache or made once per flake8 process), so
+  a dependency defined in one module and used in another, an exception handler
+  registered in ``main.py`` or a router built by a project factory are known exactly
+  as ``fastapi-rules check`` knows them. When flake8's text differs from the file on
+  disk (stdin, an editor buffer), that text stands for the file in the project.
 """
 
 from __future__ import annotations

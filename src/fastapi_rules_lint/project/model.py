@@ -38,6 +38,21 @@ ROUTER_CLASSES = frozenset(
 )
 """Classes whose instances hold routes (FastAPI's own, before the project's subclasses)."""
 
+PYDANTIC_MODELS = frozenset(
+    {"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel", "sqlmodel.main.SQLModel"}
+)
+SETTINGS_CLASSES = frozenset(
+    {
+        "pydantic_settings.BaseSettings",
+        "pydantic_settings.main.BaseSettings",
+        "pydantic.BaseSettings",
+    }
+)
+ORM_BASES = frozenset({"sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.DeclarativeBaseNoMeta"})
+DECLARATIVE_BASE_FACTORIES = frozenset(
+    {"sqlalchemy.orm.declarative_base", "sqlalchemy.ext.declarative.declarative_base"}
+)
+
 _MAX_HOPS = 16
 
 
@@ -103,6 +118,16 @@ class ProjectModel:
     """Canonical names of exception classes some exception handler is registered for."""
     handlers_by_part: dict[ModuleRef, set[str]] = field(default_factory=dict)
     """Each module's part of the project (see ``handled_in``) → exceptions handled there."""
+    model_classes: set[str] = field(default_factory=set)
+    """Project classes that are Pydantic models (``BaseModel``, ``BaseSettings`` and
+    ``SQLModel`` subclasses, through bases in any module)."""
+    settings_classes: set[str] = field(default_factory=set)
+    """Project classes that are ``pydantic_settings.BaseSettings`` subclasses."""
+    orm_classes: set[str] = field(default_factory=set)
+    """Project classes on a SQLAlchemy declarative base (``DeclarativeBase`` subclasses,
+    classes built on a ``declarative_base()`` result) and those bases."""
+    returns: dict[str, str] = field(default_factory=dict)
+    """Project function (or method) → the canonical name of its return annotation."""
     called: set[str] = field(default_factory=set)
     awaited: set[str] = field(default_factory=set)
     has_unparsed_module: bool = False
@@ -117,9 +142,59 @@ class ProjectModel:
             model._by_name.setdefault(ref.name, []).append(ref)
         model.has_unparsed_module = any(not s.is_parsed for s in model.modules.values())
         model._find_router_classes()
+        model._find_class_families()
         model._connect()
         model._collect()
         return model
+
+    def _find_class_families(self) -> None:
+        """Pydantic models, settings classes and ORM classes, through bases anywhere."""
+        declarative_bases = {
+            f"{ref.name}.{assignment.name}"
+            for ref, summary in self.modules.items()
+            for assignment in summary.assignments
+            if assignment.call is not None
+            and self.resolve(ref, assignment.call) in DECLARATIVE_BASE_FACTORIES
+        }
+        self.model_classes = self.subclasses_of(PYDANTIC_MODELS | SETTINGS_CLASSES)
+        self.settings_classes = self.subclasses_of(SETTINGS_CLASSES)
+        self.orm_classes = self.subclasses_of(ORM_BASES | declarative_bases) | declarative_bases
+        for ref, summary in self.modules.items():
+            for function, owner in _functions_with_owner(summary):
+                head = function.returns.head if function.returns is not None else None
+                found = self.resolve(ref, head) if head is not None else None
+                if found is not None:
+                    self.returns[f"{ref.name}.{owner}{function.name}"] = found
+
+    def subclasses_of(self, seeds: frozenset[str]) -> set[str]:
+        """Project classes that (transitively, through bases anywhere) derive from one of
+        ``seeds`` (canonical names), and aliases of them."""
+        found: set[str] = set()
+        known = set(seeds)
+        changed = True
+        while changed:
+            changed = False
+            for ref, summary in self.modules.items():
+                for class_ in summary.classes:
+                    name = f"{ref.name}.{class_.name}"
+                    if name not in known and any(
+                        self.resolve(ref, base) in known for base in class_.bases
+                    ):
+                        known.add(name)
+                        found.add(name)
+                        changed = True
+                for assignment in summary.assignments:
+                    name = f"{ref.name}.{assignment.name}"
+                    alias = assignment.alias_of
+                    if (
+                        name not in known
+                        and alias is not None
+                        and self.resolve(ref, alias) in known
+                    ):
+                        known.add(name)
+                        found.add(name)
+                        changed = True
+        return found
 
     def _connect(self) -> None:
         """Union the modules that import one another: an app's exception handlers serve
@@ -415,6 +490,15 @@ def _resolved(resolve: _Resolver, names: Iterable[str]) -> Iterator[str]:
             yield found
 
 
+def _functions_with_owner(summary: ModuleSummary) -> Iterator[tuple[Function, str]]:
+    """Every function of a module with its owner prefix (``""`` or ``"Class."``)."""
+    for function in summary.functions:
+        yield function, ""
+    for class_ in summary.classes:
+        for method in class_.methods:
+            yield method, f"{class_.name}."
+
+
 def _union(found: set[int] | None, *more: tuple[int, ...] | None) -> set[int] | None:
     """Codes from several sources; None (unknown) as soon as one is unknown."""
     if found is None or any(codes is None for codes in more):
@@ -441,4 +525,3 @@ def _import_target(summary: ModuleSummary, name: str) -> str | None:
         if binding.bound == name:
             target = binding.target
     return target
-

@@ -39,6 +39,16 @@ class ModuleView:
     """``Annotated`` aliases among ``names``' values; marker dependencies canonical."""
     functions: Mapping[str, Function] = field(default_factory=dict)
     """Project functions among ``names``' values (for cross-module questions)."""
+    model_classes: frozenset[str] = frozenset()
+    """Pydantic models (``BaseModel``/``BaseSettings``/``SQLModel`` subclasses defined in
+    the project) among ``names``' values and this module's own classes."""
+    settings_classes: frozenset[str] = frozenset()
+    """``BaseSettings`` subclasses, likewise."""
+    orm_classes: frozenset[str] = frozenset()
+    """SQLAlchemy declarative classes and bases, likewise."""
+    returns: Mapping[str, str] = field(default_factory=dict)
+    """Project functions among ``names``' values (and this module's own) → the canonical
+    name of their return annotation (``get_session`` → ``sqlalchemy.orm.Session``)."""
     called_elsewhere: frozenset[str] = frozenset()
     """This module's functions that are called or awaited anywhere in the project."""
     is_known: bool = False
@@ -53,7 +63,7 @@ class ModuleView:
         while head:
             base = self.names.get(head)
             if base is not None:
-                return f"{base}.{dotted[len(head) + 1:]}"
+                return f"{base}.{dotted[len(head) + 1 :]}"
             head, _, _ = head.rpartition(".")
         del rest
         return None
@@ -86,22 +96,34 @@ def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
     functions = {
         canonical: definition.function
         for canonical in values
-        if (definition := model.function(canonical)) is not None
-        and definition.function is not None
+        if (definition := model.function(canonical)) is not None and definition.function is not None
     }
-    own_called = frozenset(
-        name for name in model.called | model.awaited if name.startswith(prefix)
-    )
+
+    def relevant(names_: set[str]) -> frozenset[str]:
+        return frozenset(n for n in names_ if n in values or n.startswith(prefix))
+
+    own_called = frozenset(name for name in model.called | model.awaited if name.startswith(prefix))
     return ModuleView(
         module=ref,
         names=names,
         router_classes=frozenset(values & model.router_classes),
-        routers={name: facts for name, facts in model.routers.items() if name in values
-                 or name.startswith(prefix)},
+        routers={
+            name: facts
+            for name, facts in model.routers.items()
+            if name in values or name.startswith(prefix)
+        },
         dependencies=own_dependencies,
         handled_exceptions=frozenset(model.handled_in(ref)),
         aliases=aliases,
         functions=functions,
+        model_classes=relevant(model.model_classes),
+        settings_classes=relevant(model.settings_classes),
+        orm_classes=relevant(model.orm_classes),
+        returns={
+            name: found
+            for name, found in model.returns.items()
+            if name in values or name.startswith(prefix)
+        },
         called_elsewhere=own_called,
         is_known=True,
     )
@@ -190,8 +212,9 @@ def project_views(sources: Mapping[str, str]) -> dict[str, ModuleView]:
         name = ".".join(parts[:-1] if is_package else parts)
         if name and all(part.isidentifier() for part in name.split(".")):
             refs[path] = ModuleRef(".", name, is_package)
-    model = ProjectModel.build({refs[path]: summarise(text) for path, text in sources.items()
-                                if path in refs})
+    model = ProjectModel.build(
+        {refs[path]: summarise(text) for path, text in sources.items() if path in refs}
+    )
     return {
         path: module_view(model, refs[path]) if path in refs else standalone_view(text, path)
         for path, text in sources.items()
