@@ -2,7 +2,11 @@
 
 Fetched once with ``pip download`` into ``.corpus/`` (git-ignored) and unpacked there;
 every later call reuses it. ``fastapi_sdist()`` returns None when it cannot be fetched
-(offline), so tests skip cleanly and scripts say so. Run ``python -m tests.corpus`` to
+(offline), so tests skip cleanly and scripts say so. The unpacked sdist gets an empty
+``.fastapi-rules.toml``: ``.corpus/`` is git-ignored, so without a settings file of its
+own the sdist would belong to no project (the repository's project skips ignored
+files) and every file would be linted alone; with it, the sdist is its own project,
+as it is for a user who checks it out. Run ``python -m tests.corpus`` to
 fetch it ahead of time and print its path.
 """
 
@@ -19,11 +23,21 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".corpus"
 
 
+PROJECT_MARKER = ".fastapi-rules.toml"
+
+
+def _as_project(target: Path) -> Path:
+    marker = target / PROJECT_MARKER
+    if not marker.exists():
+        marker.write_text("# The unpacked sdist is a project of its own (tests/corpus.py).\n")
+    return target
+
+
 def fastapi_sdist() -> Path | None:
     """The unpacked sdist folder, downloading it on first use; None when offline."""
     target = CACHE / f"fastapi-{FASTAPI_VERSION}"
     if (target / "docs_src").is_dir():
-        return target
+        return _as_project(target)
     CACHE.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=CACHE) as download:
         command = [
@@ -40,7 +54,7 @@ def fastapi_sdist() -> Path | None:
             return None
         with tarfile.open(archives[0]) as archive:
             archive.extractall(CACHE, filter="data")
-    return target if (target / "docs_src").is_dir() else None
+    return _as_project(target) if (target / "docs_src").is_dir() else None
 
 
 def corpus_files(*parts: str) -> list[Path]:

@@ -12,6 +12,9 @@ newlines gives the same result with CRLF newlines; an ``unsafe=True`` example th
 changes the code must not be reachable with safe fixes alone. ``fixed`` equal to
 ``code`` means "no fix, not even an unsafe one". A rule whose ``fix_availability`` is
 ``none`` attaches no fix to any diagnostic.
+
+An example with ``files`` is a small project: its code is the module at ``path`` and is
+linted (and fixed) with the view ``project_views`` gives of it among those files.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ import tokenize
 
 import pytest
 
-from fastapi_rules_lint.lint.fixer import fix_text, is_applicable
+from fastapi_rules_lint.engine.diagnostics import Diagnostic
+from fastapi_rules_lint.lint.fixer import FixOutcome, fix_text, is_applicable
+from fastapi_rules_lint.lint.linter import lint_text
 from fastapi_rules_lint.lint.registry import all_rules
 from fastapi_rules_lint.lint.textfix import compile_error
+from fastapi_rules_lint.project.view import ModuleView, project_views
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Rule
 from tests.helpers import lint_rule, settings_for
 
@@ -38,9 +44,30 @@ FIXED = [case for case in FLAGGED if case.values[1].fixed is not None]
 UNFIXED = [case for case in FLAGGED if case.values[1].fixed is None]
 
 
+def _project(example: Clean | Flagged, code: str) -> ModuleView | None:
+    """The view of ``code`` as the module at ``example.path`` of the example's project
+    (None for a single-module example: linted on its own)."""
+    if not example.files:
+        return None
+    return project_views({**example.files, example.path: code})[example.path]
+
+
+def _lint(rule: type[Rule], example: Clean | Flagged, code: str) -> list[Diagnostic]:
+    if not example.files:
+        return lint_rule(rule, code, example.options, example.path)
+    settings = settings_for(rule, example.options)
+    found = lint_text(code, example.path, settings, _project(example, code))
+    return [d for d in found if d.code == rule.code]
+
+
+def _fix(example: Flagged, code: str, rule: type[Rule], *, unsafe: bool) -> FixOutcome:
+    settings = settings_for(rule, example.options)
+    return fix_text(code, example.path, settings, unsafe=unsafe, project=_project(example, code))
+
+
 @pytest.mark.parametrize(("rule", "example"), CASES)
 def test_example(rule: type[Rule], example: Clean | Flagged) -> None:
-    found = lint_rule(rule, example.code, example.options, example.path)
+    found = _lint(rule, example, example.code)
     if isinstance(example, Clean):
         assert found == [], f"{rule.code} reported a clean example ({example.note})"
         return
@@ -77,7 +104,7 @@ def _with_comment(code: str, rows: set[int], comment: str) -> str | None:
 
 @pytest.mark.parametrize(("rule", "example"), FLAGGED)
 def test_noqa(rule: type[Rule], example: Flagged) -> None:
-    found = lint_rule(rule, example.code, example.options, example.path)
+    found = _lint(rule, example, example.code)
     assert found, "a flagged example must produce a diagnostic"
     rows = {d.noqa_row for d in found}
     variants = ((f"# noqa: {rule.code}", True), ("# noqa", True), ("# noqa: XYZ999", False))
@@ -85,7 +112,7 @@ def test_noqa(rule: type[Rule], example: Flagged) -> None:
         commented = _with_comment(example.code, rows, comment)
         if commented is None:
             pytest.skip("a reported row ends inside a string literal")
-        remaining = lint_rule(rule, commented, example.options, example.path)
+        remaining = _lint(rule, example, commented)
         assert (remaining == []) is silenced, f"{comment!r} on rows {sorted(rows)}: {remaining}"
 
 
@@ -99,29 +126,25 @@ def _diff(expected: str, got: str) -> str:
 @pytest.mark.parametrize(("rule", "example"), FIXED)
 def test_fix(rule: type[Rule], example: Flagged) -> None:
     assert example.fixed is not None
-    settings = settings_for(rule, example.options)
-    outcome = fix_text(example.code, example.path, settings, unsafe=example.unsafe)
+    outcome = _fix(example, example.code, rule, unsafe=example.unsafe)
     assert outcome.text == example.fixed, _diff(example.fixed, outcome.text)
     assert not outcome.refusals, f"refused: {outcome.refusals}"
     assert compile_error(outcome.text, example.path) is None
-    again = fix_text(outcome.text, example.path, settings, unsafe=example.unsafe)
+    again = _fix(example, outcome.text, rule, unsafe=example.unsafe)
     assert again.text == outcome.text, "not a fixed point:\n" + _diff(outcome.text, again.text)
     left = [d for d in outcome.remaining if is_applicable(d.fix, unsafe=example.unsafe)]
     assert not left, f"still fixable after fixing: {left}"
-    crlf = fix_text(
-        example.code.replace("\n", "\r\n"), example.path, settings, unsafe=example.unsafe
-    )
+    crlf = _fix(example, example.code.replace("\n", "\r\n"), rule, unsafe=example.unsafe)
     assert crlf.text == example.fixed.replace("\n", "\r\n"), "CRLF newlines were not kept"
     if example.unsafe and example.fixed != example.code:
-        safe = fix_text(example.code, example.path, settings, unsafe=False)
+        safe = _fix(example, example.code, rule, unsafe=False)
         assert safe.text != example.fixed, "labelled unsafe, but safe fixes alone produce it"
 
 
 @pytest.mark.parametrize(("rule", "example"), UNFIXED)
 def test_unfixed(rule: type[Rule], example: Flagged) -> None:
-    found = lint_rule(rule, example.code, example.options, example.path)
+    found = _lint(rule, example, example.code)
     if rule.fix_availability == "none":
         assert all(d.fix is None for d in found), f"{rule.code} says it has no fix"
     if all(d.fix is None for d in found):
-        settings = settings_for(rule, example.options)
-        assert fix_text(example.code, example.path, settings, unsafe=True).text == example.code
+        assert _fix(example, example.code, rule, unsafe=True).text == example.code

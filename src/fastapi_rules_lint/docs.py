@@ -4,7 +4,8 @@
 ``rules_listing``; the README's rule table is ``rules_table`` (kept fresh by
 ``scripts/generate_docs.py``, checked by ``tests/test_docs.py``). Docstrings follow
 ruff's sections; the header line (default, fix availability), the option table
-(types and defaults read from the options model) and the examples are generated.
+(types and defaults read from the options model) and the examples are generated; an
+example that spans modules (``files=``) shows each other module under its path first.
 """
 
 from __future__ import annotations
@@ -106,9 +107,16 @@ def _example(example: Example) -> list[str]:
     if example.options:
         settings = ", ".join(f"`{key} = {json.dumps(v)}`" for key, v in example.options.items())
         lines.append(f"With {settings}:")
+    if example.files:
+        # A small project: the other modules first, then the example's own.
+        for name, source in sorted(example.files.items()):
+            lines.append(f"`{name}`:")
+            lines.extend(_code_block(source))
+        lines.append(f"`{example.path}`:")
     lines.extend(_code_block(example.code))
     if isinstance(example, Flagged):
-        lines.append(f"Reported at {', '.join(example.at)}.")
+        where = f" of `{example.path}`" if example.files else ""
+        lines.append(f"Reported at {', '.join(example.at)}{where}.")
         if example.fixed is not None:
             flag = "--fix --unsafe-fixes" if example.unsafe else "--fix"
             lines.append(f"After `{flag}`:")

@@ -130,13 +130,18 @@ class _LeaveContext(cst.BatchableCSTVisitor):
     leave_For = leave_With = leave_Try = leave_TryStar = leave_Match = _pop_anchor
 
 
-def _module_requirements(table: BindingTable, uses_fastapi: bool) -> Requires:
+def _module_requirements(table: BindingTable, uses_fastapi: bool, view: ModuleView) -> Requires:
     found = Requires.ANY_MODULE
     if uses_fastapi:
         found |= Requires.FASTAPI
-    if table.imports_module("pydantic", "pydantic_settings", "sqlmodel"):
+    # A module that imports only the project's own models (`from .base import
+    # ORMModel`) uses Pydantic all the same; likewise for declarative classes.
+    if table.imports_module("pydantic", "pydantic_settings", "sqlmodel") or view.model_classes:
         found |= Requires.PYDANTIC
-    if table.imports_module("sqlalchemy", "sqlmodel", "flask_sqlalchemy"):
+    if (
+        table.imports_module("sqlalchemy", "sqlmodel", "flask_sqlalchemy")
+        or view.orm_classes
+    ):
         found |= Requires.SQLALCHEMY
     return found
 
@@ -186,7 +191,7 @@ def lint_module(
     """Lint an already parsed module whose code is ``text``."""
     table = build_binding_table(module)
     fastapi = analyse_module(module, table, project)
-    available = _module_requirements(table, fastapi.uses_fastapi)
+    available = _module_requirements(table, fastapi.uses_fastapi, project)
     context = ModuleContext(module, path, table, fastapi)
     reports: list[Report] = []
     rules: list[Rule] = [

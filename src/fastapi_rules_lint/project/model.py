@@ -19,6 +19,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from fastapi_rules_lint.project.modules import ModuleRef, absolute_target
+from fastapi_rules_lint.project.routes import (
+    RouteKey,
+    ShadowedRoute,
+    constructor_prefix,
+    shadowed_routes,
+)
 from fastapi_rules_lint.project.summary import (
     Annotation,
     Assignment,
@@ -99,6 +105,33 @@ class RouterFacts:
     inclusions: tuple[Inclusion, ...] = ()
 
 
+@dataclass(frozen=True)
+class CallChain:
+    """How calling a project function reaches a call: through project functions
+    (``through``, canonical, the called function first) to the call at the end."""
+
+    through: tuple[str, ...]
+    call: str
+    """The qualified name of the call at the end (``requests.get``, ``builtins.open``,
+    ``sqlalchemy.orm.Session.execute``); a method on a receiver of unknown type is
+    ``?.method``."""
+    written: str
+    """That call as written in the last function of ``through`` (``requests.get``,
+    ``open``, ``db.execute``)."""
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    """What calling a project function does on the caller's thread (both None: it is
+    pure, or calling it runs nothing: an ``async def``, a generator)."""
+
+    blocks: CallChain | None = None
+    """The shortest chain to a call of the blocking table."""
+    may_block: CallChain | None = None
+    """The shortest chain to a call that may block (the table's, a third-party
+    function, a method on a receiver of unknown type)."""
+
+
 @dataclass
 class ProjectModel:
     """Every module of the project and the facts rules ask of them."""
@@ -130,14 +163,23 @@ class ProjectModel:
     """Project function (or method) → the canonical name of its return annotation."""
     called: set[str] = field(default_factory=set)
     awaited: set[str] = field(default_factory=set)
+    call_facts: dict[str, CallFacts] = field(default_factory=dict)
+    """Project function (or method) → what calling it may block on. Filled by the
+    semantics layer (``semantics.asyncio.project_calls.with_call_facts``), which owns
+    the blocking table; empty (every function unknown) until then."""
+    shadowed_routes: dict[ModuleRef, dict[RouteKey, ShadowedRoute]] = field(default_factory=dict)
+    """Per module, its route registrations shadowed by an earlier registration of the
+    same method and path made in another module (``project.routes``)."""
     has_unparsed_module: bool = False
     _parts: dict[ModuleRef, ModuleRef] = field(default_factory=dict, repr=False)
+    _names: dict[ModuleRef, _ModuleNames] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, modules: Mapping[ModuleRef, ModuleSummary]) -> ProjectModel:
         """Index the modules and compute every project fact."""
         model = cls(modules=dict(modules))
         for ref in sorted(model.modules):
+            model._names[ref] = _ModuleNames.of(model.modules[ref])
             model._by_root.setdefault(ref.root, {})[ref.name] = ref
             model._by_name.setdefault(ref.name, []).append(ref)
         model.has_unparsed_module = any(not s.is_parsed for s in model.modules.values())
@@ -145,7 +187,22 @@ class ProjectModel:
         model._find_class_families()
         model._connect()
         model._collect()
+        model.shadowed_routes = shadowed_routes(model.modules, model.resolve, model._prefixes())
         return model
+
+    def _prefixes(self) -> dict[str, str | None]:
+        """Every module-level app and router instance → its constructor's ``prefix``
+        (None when unknown: not a literal, or built by a factory function)."""
+        prefixes: dict[str, str | None] = {}
+        for ref, summary in self.modules.items():
+            for assignment in summary.assignments:
+                built = self.resolve(ref, assignment.call) if assignment.call else None
+                if built in self.router_classes:
+                    is_factory = self.function(built) is not None
+                    prefixes[f"{ref.name}.{assignment.name}"] = (
+                        None if is_factory else constructor_prefix(dict(assignment.keywords))
+                    )
+        return prefixes
 
     def _find_class_families(self) -> None:
         """Pydantic models, settings classes and ORM classes, through bases anywhere."""
@@ -242,10 +299,11 @@ class ProjectModel:
         if summary is None:
             return None
         head, _, rest = dotted.partition(".")
-        target = _import_target(summary, head)
+        names = self._names[module]
+        target = names.imports.get(head)
         if target is not None:
             base = absolute_target(module, target)
-        elif head in summary.defined:
+        elif head in names.defined:
             base = f"{module.name}.{head}"
         elif summary.star_imports:
             base = self._from_star(module, summary, head)
@@ -259,7 +317,7 @@ class ProjectModel:
         for star in summary.star_imports:
             absolute = absolute_target(module, star)
             source = self.module_named(absolute, module) if absolute else None
-            if source is not None and head in self.modules[source].defined:
+            if source is not None and head in self._names[source].defined:
                 return f"{absolute}.{head}"
         return None
 
@@ -281,8 +339,9 @@ class ProjectModel:
         ref, name = split
         head, _, rest = name.partition(".")
         summary = self.modules[ref]
-        target = _import_target(summary, head)
-        if target is not None and head not in summary.defined:
+        names = self._names[ref]
+        target = names.imports.get(head)
+        if target is not None and head not in names.defined:
             absolute = absolute_target(ref, target)
             if absolute is None:
                 return None
@@ -292,7 +351,7 @@ class ProjectModel:
                 aliased = self.qualify(ref, assignment.alias_of)
                 if aliased is not None:
                     return (f"{aliased}.{rest}" if rest else aliased), ref
-        if head not in summary.defined and summary.star_imports:
+        if head not in names.defined and summary.star_imports:
             starred = self._from_star(ref, summary, head)
             if starred is not None:
                 return (f"{starred}.{rest}" if rest else starred), ref
@@ -519,9 +578,17 @@ def returns_head(returns: Annotation | None) -> str | None:
     return returns.head if returns is not None else None
 
 
-def _import_target(summary: ModuleSummary, name: str) -> str | None:
-    target: str | None = None
-    for binding in summary.imports:
-        if binding.bound == name:
-            target = binding.target
-    return target
+@dataclass(frozen=True)
+class _ModuleNames:
+    """A module's bindings, indexed once: imports (the last binding of a name wins, as
+    at run time) and names defined at module level."""
+
+    imports: dict[str, str]
+    defined: frozenset[str]
+
+    @classmethod
+    def of(cls, summary: ModuleSummary) -> _ModuleNames:
+        return cls(
+            {binding.bound: binding.target for binding in summary.imports},
+            frozenset(summary.defined),
+        )

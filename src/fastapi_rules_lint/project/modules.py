@@ -1,11 +1,12 @@
 """Module names from file paths, and relative imports made absolute.
 
 A file's *source root* is the first folder above it that is not a package (has no
-``__init__.py``), unless a configured source root (``src = [...]``) holds it: so
+``__init__.py``, and neither has its parent: a folder without one inside a package is a
+namespace subpackage), unless a configured source root (``src = [...]``) holds it: so
 ``backend/app/api/deps.py`` (``app/`` and ``app/api/`` are packages, ``backend/`` is
 not) is ``app.api.deps`` under ``backend/``, as ``python -m`` run from ``backend/``
-would import it, and a lone ``main.py`` is ``main`` under its own folder. Namespace
-packages (folders without ``__init__.py``) are found through configured roots only.
+would import it, and a lone ``main.py`` is ``main`` under its own folder. Top-level
+namespace packages (no ``__init__.py`` anywhere) are found through configured roots only.
 """
 
 from __future__ import annotations
@@ -68,7 +69,12 @@ def module_ref(
         parts.extend(reversed(folder.relative_to(nearest).parts))
         folder = nearest
     else:
-        while is_file(folder / "__init__.py") and folder != folder.parent:
+        while folder != folder.parent and (
+            is_file(folder / "__init__.py")
+            or (folder != root and is_file(folder.parent / "__init__.py"))
+        ):
+            # A folder without `__init__.py` inside a package is a namespace subpackage
+            # (`open_webui/routers/`): still part of the dotted name.
             parts.append(folder.name)
             folder = folder.parent
     name = ".".join(reversed(parts))

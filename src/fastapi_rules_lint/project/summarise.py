@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from typing import cast
 
+from fastapi_rules_lint.project.route_summary import route_registrations
 from fastapi_rules_lint.project.summary import (
     Annotation,
     Assignment,
@@ -25,6 +26,7 @@ _DEPENDENCY_CALLS = frozenset({"Depends", "Security"})
 _ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket"}
 )
+_CONNECTION_TYPES = frozenset({"Request", "HTTPConnection", "WebSocket"})
 _HANDLER_REGISTRATIONS = frozenset({"exception_handler", "add_exception_handler"})
 _KEYWORDS_KEPT = frozenset(
     {"prefix", "responses", "include_in_schema", "openapi_url", "dependencies", "lifespan"}
@@ -106,6 +108,7 @@ class _Body:
         self.locals: set[str] = set(params)
         self.calls: list[Call] = []
         self.awaits = False
+        self.yields = False
         self.path_keys: list[str] = []
         self.any_path_key = False
         self.returned_calls: list[str] = []
@@ -113,23 +116,23 @@ class _Body:
         self.classes: list[Class] = []
 
     def walk(self, statements: Iterable[ast.stmt]) -> None:
+        nodes = [node for statement in statements for node in _own_nodes(statement)]
         # Locals first: a name assigned anywhere in the body is local everywhere in it.
-        for statement in statements:
-            for node in _own_nodes(statement):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                    self.locals.add(node.id)
+        for node in nodes:
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                self.locals.add(node.id)
+        self.classes.extend(_class(s) for s in statements if isinstance(s, ast.ClassDef))
         awaited: set[int] = set()
-        for statement in statements:
-            if isinstance(statement, ast.ClassDef):
-                self.classes.append(_class(statement))
-            for node in _own_nodes(statement):
-                self._node(node, awaited)
+        for node in nodes:
+            self._node(node, awaited)
 
     def _node(self, node: ast.AST, awaited: set[int]) -> None:
         if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
             self.awaits = True
             if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
                 awaited.add(id(node.value))
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            self.yields = True
         elif isinstance(node, ast.Call):
             self._call(node, id(node) in awaited)
         elif isinstance(node, ast.Return) and node.value is not None:
@@ -149,6 +152,8 @@ class _Body:
             and node.args
         ):
             self._path_key(node.args[0])
+        if self._passes_connection(node):
+            self.any_path_key = True  # a helper may read its path parameters: unknowable
         callee = dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
         if callee is None:
             return
@@ -161,6 +166,15 @@ class _Body:
                 head in self.locals,
                 is_awaited,
             )
+        )
+
+    def _passes_connection(self, node: ast.Call) -> bool:
+        """The call is handed a parameter annotated as the request or connection."""
+        arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+        return any(
+            isinstance(argument, ast.Name)
+            and _last(self.params.get(argument.id) or "") in _CONNECTION_TYPES
+            for argument in arguments
         )
 
     def _path_key(self, key: ast.expr) -> None:
@@ -260,6 +274,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Function:
         returned_names=tuple(body.returned_names),
         local_classes=tuple(body.classes),
         decorator_calls=decorator_calls,
+        is_generator=body.yields,
     )
 
 
@@ -316,6 +331,8 @@ class _Collector:
         self.classes: list[Class] = []
         self.assignments: list[Assignment] = []
         self.includes: list[Include] = []
+        self.depth = 0
+        """How many module-level blocks (``if``, ``try``...) enclose the statement."""
 
     def statements(self, body: Iterable[ast.stmt]) -> None:
         for statement in body:
@@ -355,8 +372,10 @@ class _Collector:
                 Assignment(name, node.lineno, annotated=annotation(node.value))
             )
         else:
+            self.depth += 1
             for block in _blocks(node):
                 self.statements(block)
+            self.depth -= 1
 
     def _assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -416,8 +435,15 @@ class _Collector:
                 response_codes(call),
                 not (isinstance(in_schema, ast.Constant) and in_schema.value is False),
                 _dependency_list(keywords.get("dependencies")),
+                is_prefix_known=(prefix is None or _is_string(prefix))
+                and all(k.arg is not None for k in call.keywords),
+                is_conditional=self.depth > 0,
             )
         )
+
+
+def _is_string(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _dependency_list(node: ast.expr | None) -> tuple[str, ...]:
@@ -541,6 +567,7 @@ def summarise(text: str) -> ModuleSummary:
     try:
         collector.statements(tree.body)
         dependencies, handlers, called, awaited, route_decorators = _scan_module(tree)
+        routes = route_registrations(tree.body)
     except RecursionError:
         return ModuleSummary(is_parsed=False)
     handlers.extend(_decorator_handlers(collector.functions))
@@ -557,4 +584,5 @@ def summarise(text: str) -> ModuleSummary:
         called=tuple(called),
         awaited=tuple(awaited),
         route_decorators=route_decorators,
+        routes=routes,
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SUMMARY_FORMAT = 1
+SUMMARY_FORMAT = 4
 """Bumped whenever the shape or meaning of a summary changes (cache key)."""
 
 
@@ -88,7 +88,9 @@ class Function:
     path_params_read: tuple[str, ...] = ()
     """Literal keys read from ``<x>.path_params[...]`` / ``.path_params.get(...)``."""
     reads_any_path_param: bool = False
-    """Reads ``path_params`` with a key that is not a literal (consumes anything)."""
+    """Reads ``path_params`` with a key that is not a literal, or hands its request
+    (a parameter annotated ``Request``/``HTTPConnection``/``WebSocket``) to another
+    call that may read them: it may consume any path parameter."""
     returned_calls: tuple[str, ...] = ()
     """Callees of ``return f(...)`` statements."""
     returned_names: tuple[str, ...] = ()
@@ -98,6 +100,8 @@ class Function:
     decorator_calls: tuple[str, ...] = ()
     """Decorator callees with their first argument: ``controller(router)`` is
     ``controller:router``."""
+    is_generator: bool = False
+    """Its own body has ``yield`` (calling it runs nothing)."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,32 @@ class Include:
     include_in_schema: bool = True
     dependencies: tuple[str, ...] = ()
     """Dependencies given with ``dependencies=[Depends(f)]``, ``f`` as written."""
+    is_prefix_known: bool = True
+    """False when ``prefix=`` is not a string literal (or ``**kwargs`` may hold one)."""
+    is_conditional: bool = False
+    """Made inside a module-level block (``if``, ``try``, ``with``, a loop): may not run."""
+
+
+@dataclass(frozen=True)
+class RouteRegistration:
+    """A route registered when the module runs: ``@owner.get(path)`` (any route
+    decorator) on a module-level function or a method, or a module-level
+    ``owner.add_api_route(path, endpoint)`` / ``add_api_websocket_route``."""
+
+    owner: str
+    """The app or router as written (a name or dotted name)."""
+    kind: str
+    """The decorator or method: ``get``, ``api_route``, ``websocket``, ``add_api_route``."""
+    path: str | None
+    """The path when it is a string literal."""
+    methods: tuple[str, ...] | None
+    """Upper-case methods (``("WEBSOCKET",)`` for websockets); None when not literal."""
+    line: int
+    """The line of the decorator or of the call."""
+    endpoint: str | None
+    """The decorated function's name, or the ``endpoint`` argument as written."""
+    is_conditional: bool = False
+    """Made inside a module-level block (``if``, ``try``, ``with``, a loop): may not run."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +202,8 @@ class ModuleSummary:
     classes: tuple[Class, ...] = ()
     assignments: tuple[Assignment, ...] = ()
     includes: tuple[Include, ...] = ()
+    routes: tuple[RouteRegistration, ...] = ()
+    """Route registrations, in line order (see ``RouteRegistration``)."""
     dependency_references: tuple[str, ...] = ()
     """Every ``Depends(f)``/``Security(f)`` target as written, anywhere in the module;
     and the annotated class of a bare ``Depends()`` (``p: Pager = Depends()``)."""

@@ -8,13 +8,14 @@ canonical names (see ``project.model``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 
-from fastapi_rules_lint.project.model import ProjectModel, RouterFacts
+from fastapi_rules_lint.project.model import CallFacts, ProjectModel, RouterFacts
 from fastapi_rules_lint.project.modules import ModuleRef
+from fastapi_rules_lint.project.routes import RouteKey, ShadowedRoute
 from fastapi_rules_lint.project.summarise import summarise
-from fastapi_rules_lint.project.summary import Annotation, Function, ModuleSummary
+from fastapi_rules_lint.project.summary import Annotation, Function, Marker, ModuleSummary
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,15 @@ class ModuleView:
     """Canonical names of exception classes handled by an app of this module's part of
     the project (the modules connected to it by imports)."""
     aliases: Mapping[str, Annotation] = field(default_factory=dict)
-    """``Annotated`` aliases among ``names``' values; marker dependencies canonical."""
+    """``Annotated`` aliases among ``names``' values, and those their dependencies reach
+    (see ``dependency_functions``); heads, marker callees and dependencies canonical."""
     functions: Mapping[str, Function] = field(default_factory=dict)
     """Project functions among ``names``' values (for cross-module questions)."""
+    dependency_functions: Mapping[str, Function] = field(default_factory=dict)
+    """Project functions reachable as dependencies from ``names``' values: the targets of
+    ``Depends(f)`` in aliases and in dependencies' own parameters, recursively (a class's
+    ``__init__``/``__call__`` as ``Class.__init__``). Their parameters' annotations and
+    markers are canonical, as seen from the defining module; other fields as written."""
     model_classes: frozenset[str] = frozenset()
     """Pydantic models (``BaseModel``/``BaseSettings``/``SQLModel`` subclasses defined in
     the project) among ``names``' values and this module's own classes."""
@@ -51,6 +58,13 @@ class ModuleView:
     name of their return annotation (``get_session`` → ``sqlalchemy.orm.Session``)."""
     called_elsewhere: frozenset[str] = frozenset()
     """This module's functions that are called or awaited anywhere in the project."""
+    call_facts: Mapping[str, CallFacts] = field(default_factory=dict)
+    """Project functions among ``names``' values, and methods of project classes among
+    them → what calling them may block on (``ProjectModel.call_facts``; absent: unknown)."""
+    shadowed_routes: Mapping[RouteKey, ShadowedRoute] = field(default_factory=dict)
+    """This module's route registrations (``routes.route_key``: owner, kind, path and
+    endpoint as written) that an earlier registration of the same method and full path,
+    made in another module, shadows on the same app (``ProjectModel.shadowed_routes``)."""
     is_known: bool = False
     """False for a module outside any project model (everything unknown)."""
 
@@ -59,13 +73,12 @@ class ModuleView:
         found = self.names.get(dotted)
         if found is not None:
             return found
-        head, _, rest = dotted.rpartition(".")
+        head = dotted.rpartition(".")[0]
         while head:
             base = self.names.get(head)
             if base is not None:
                 return f"{base}.{dotted[len(head) + 1 :]}"
-            head, _, _ = head.rpartition(".")
-        del rest
+            head = head.rpartition(".")[0]
         return None
 
     def own(self, name: str) -> str | None:
@@ -93,11 +106,21 @@ def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
         for canonical in values
         if (alias := model.annotated_alias(canonical)) is not None
     }
+    dependency_functions = _reachable_dependencies(
+        model, [*aliases, *(values & model.dependencies)], aliases
+    )
     functions = {
         canonical: definition.function
         for canonical in values
         if (definition := model.function(canonical)) is not None and definition.function is not None
     }
+
+    methods = [
+        f"{name}.{method.name}"
+        for name in values
+        if (class_ := model.definition(name)) is not None and class_.class_ is not None
+        for method in class_.class_.methods
+    ]
 
     def relevant(names_: set[str]) -> frozenset[str]:
         return frozenset(n for n in names_ if n in values or n.startswith(prefix))
@@ -116,6 +139,7 @@ def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
         handled_exceptions=frozenset(model.handled_in(ref)),
         aliases=aliases,
         functions=functions,
+        dependency_functions=dependency_functions,
         model_classes=relevant(model.model_classes),
         settings_classes=relevant(model.settings_classes),
         orm_classes=relevant(model.orm_classes),
@@ -125,6 +149,12 @@ def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
             if name in values or name.startswith(prefix)
         },
         called_elsewhere=own_called,
+        call_facts={
+            name: model.call_facts[name]
+            for name in (*functions, *methods)
+            if name in model.call_facts
+        },
+        shadowed_routes=model.shadowed_routes.get(ref, {}),
         is_known=True,
     )
 
@@ -176,21 +206,79 @@ def _canonical_markers(model: ProjectModel, annotation: Annotation, canonical: s
     found = model.definition(canonical)
     if found is None:
         return annotation
-    ref = found.module
-    markers = tuple(
-        type(marker)(
-            model.resolve(ref, marker.callee) or marker.callee,
-            (model.resolve(ref, marker.dependency) or marker.dependency)
-            if marker.dependency is not None
-            else None,
-            marker.has_alias,
-        )
-        for marker in annotation.metadata
-    )
+    return _canonical_annotation(model, found.module, annotation)
+
+
+def _canonical_annotation(
+    model: ProjectModel, ref: ModuleRef, annotation: Annotation
+) -> Annotation:
+    """``annotation`` (written in ``ref``) with its head and markers made canonical."""
+    markers = tuple(_canonical_marker(model, ref, marker) for marker in annotation.metadata)
     head = model.resolve(ref, annotation.head) if annotation.head is not None else None
     return Annotation(
         head or annotation.head, markers, annotation.is_annotated, annotation.opaque_metadata
     )
+
+
+def _canonical_marker(model: ProjectModel, ref: ModuleRef, marker: Marker) -> Marker:
+    dependency = marker.dependency
+    return Marker(
+        model.resolve(ref, marker.callee) or marker.callee,
+        (model.resolve(ref, dependency) or dependency) if dependency is not None else None,
+        marker.has_alias,
+    )
+
+
+def _reachable_dependencies(
+    model: ProjectModel, start: Iterable[str], aliases: dict[str, Annotation]
+) -> dict[str, Function]:
+    """The dependency functions reachable from ``start`` (canonical aliases and
+    dependencies), made canonical; adds the aliases met on the way to ``aliases``."""
+    functions: dict[str, Function] = {}
+    pending, seen = list(start), set[str]()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        found = model.definition(name)
+        if found is None:
+            continue
+        annotations: list[Annotation] = []
+        if found.assignment is not None and found.assignment.annotated is not None:
+            alias = _canonical_annotation(model, found.module, found.assignment.annotated)
+            aliases.setdefault(name, alias)
+            annotations.append(alias)
+        elif found.function is not None:
+            params = tuple(
+                replace(
+                    param,
+                    annotation=_canonical_annotation(model, found.module, param.annotation)
+                    if param.annotation is not None
+                    else None,
+                    default=_canonical_marker(model, found.module, param.default)
+                    if param.default is not None
+                    else None,
+                )
+                for param in found.function.params
+            )
+            functions[name] = replace(found.function, params=params)
+            annotations.extend(p.annotation for p in params if p.annotation is not None)
+            pending.extend(
+                p.default.dependency for p in params if p.default and p.default.dependency
+            )
+        elif found.class_ is not None:
+            pending.extend(
+                f"{name}.{method.name}"
+                for method in found.class_.methods
+                if method.name in {"__init__", "__call__"}
+            )
+        for annotation in annotations:
+            # The head: an alias of an alias, or the class a bare `Depends()` builds.
+            if annotation.head is not None:
+                pending.append(annotation.head)
+            pending.extend(m.dependency for m in annotation.metadata if m.dependency is not None)
+    return functions
 
 
 def standalone_view(text: str, path: str = "<stdin>") -> ModuleView:
@@ -201,10 +289,14 @@ def standalone_view(text: str, path: str = "<stdin>") -> ModuleView:
     return module_view(ProjectModel.build({ref: summarise(text)}), ref)
 
 
-def project_views(sources: Mapping[str, str]) -> dict[str, ModuleView]:
+def project_views(
+    sources: Mapping[str, str], derive: Callable[[ProjectModel], object] | None = None
+) -> dict[str, ModuleView]:
     """Views of an in-memory project: relative posix path → source text. Every folder
     is a package (``app/api/deps.py`` is ``app.api.deps``): for tests, rule examples
-    that span modules, and tools that hold a project's texts."""
+    that span modules, and tools that hold a project's texts. ``derive`` adds facts of
+    higher layers to the model before the views are cut, as a run does
+    (``semantics.asyncio.project_calls.with_call_facts``)."""
     refs: dict[str, ModuleRef] = {}
     for path in sources:
         parts = path.removesuffix(".pyi").removesuffix(".py").split("/")
@@ -215,6 +307,8 @@ def project_views(sources: Mapping[str, str]) -> dict[str, ModuleView]:
     model = ProjectModel.build(
         {refs[path]: summarise(text) for path, text in sources.items() if path in refs}
     )
+    if derive is not None:
+        derive(model)
     return {
         path: module_view(model, refs[path]) if path in refs else standalone_view(text, path)
         for path, text in sources.items()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -34,6 +34,16 @@ class Requires(enum.Flag):
 _RANGE = re.compile(r"^(\d+):(\d+)(?:-(\d+):(\d+))?$")
 
 
+def _check_files(path: str, files: Mapping[str, str]) -> None:
+    """An example's other modules: relative posix ``.py`` paths, not its own."""
+    for name in files:
+        is_relative = not name.startswith("/") and ".." not in name.split("/")
+        if not (is_relative and "\\" not in name and name.endswith(".py")):
+            raise ValueError(f"bad example file {name!r}: use a relative posix path to a .py")
+    if path in files:
+        raise ValueError(f"the example's own module {path!r} is also among its files")
+
+
 @dataclass(frozen=True)
 class Clean:
     """Example code the rule must not report."""
@@ -42,12 +52,21 @@ class Clean:
     note: str = ""
     options: dict[str, object] = field(default_factory=dict)
     path: str = "example.py"
+    """The module the example's code is (``app/routes.py`` in a project of ``files``)."""
+    files: Mapping[str, str] = field(default_factory=dict)
+    """The other modules of the example's project: relative posix path → source. Empty:
+    the code is linted on its own; else as a module of that project (``project_views``)."""
+
+    def __post_init__(self) -> None:
+        _check_files(self.path, self.files)
 
 
 @dataclass(frozen=True)
 class Flagged:
     """Example code the rule reports, at the given ranges (``"row:col"`` or
-    ``"row:col-row:col"``, 1-based), optionally with the code its fix produces."""
+    ``"row:col-row:col"``, 1-based), optionally with the code its fix produces.
+    Ranges and ``fixed`` are those of the module at ``path``; ``files`` are the other
+    modules of its project (see ``Clean``), which fixes leave alone."""
 
     code: str
     at: tuple[str, ...]
@@ -57,8 +76,10 @@ class Flagged:
     note: str = ""
     options: dict[str, object] = field(default_factory=dict)
     path: str = "example.py"
+    files: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        _check_files(self.path, self.files)
         if not self.at:
             raise ValueError("a flagged example must expect at least one diagnostic")
         for spec in self.at:
@@ -142,9 +163,7 @@ class Rule(cst.BatchableCSTVisitor):
     def setup(self) -> None:
         """Initialise per-file state (rules are built once per file)."""
 
-    def report(
-        self, node: cst.CSTNode, *, fix: NodeFix | None = None, **arguments: object
-    ) -> None:
+    def report(self, node: cst.CSTNode, *, fix: NodeFix | None = None, **arguments: object) -> None:
         """Report ``node``; ``arguments`` fill the message template."""
         message = self.message.format(**arguments) if arguments else self.message
         self._sink(Report(type(self), node, self.context.anchor, message, fix))

@@ -22,6 +22,9 @@ from fastapi_rules_lint.semantics.python.annotations import builtin_is_visible
 from fastapi_rules_lint.semantics.python.signatures import all_params, parameter_insertion
 
 _HEAD = "from fastapi import Depends, FastAPI, Path\n\napp = FastAPI()\n\n\n"
+# Examples that span modules: `app/routes.py` of a project with `app/deps.py`.
+_ROUTES_HEAD = "from fastapi import APIRouter\n\n"
+_DEPS_HEAD = "from typing import Annotated\n\nfrom fastapi import Depends, Path, Request\n\n\n"
 # Starlette's converters and the type FastAPI must then validate the value as.
 _CONVERTER_TYPES = {"int": "int", "float": "float", "uuid": "UUID", "path": "str", "str": "str"}
 
@@ -32,11 +35,15 @@ class UnknownPathParameter(Rule):
     the `prefix=` of the `APIRouter(...)` it is registered on, that the handler does
     not receive: no parameter of that name (positional-only ones cannot be passed by
     FastAPI), no `alias=`/`validation_alias=` of that name in a `Path()` or other
-    marker, and no dependency defined in the module that takes it — dependency
-    functions and classes (`__init__`, or `__call__` of an instance) are followed
-    recursively, through parameters, `Annotated` metadata and `dependencies=[...]`
-    of the decorator and the router. When a dependency is defined elsewhere, or a
-    `Request` parameter's `path_params` are read, the rule cannot know and is silent.
+    marker, and no dependency that takes it — dependency functions and classes
+    (`__init__`, or `__call__` of an instance) are followed recursively, through
+    parameters, `Annotated` metadata and `dependencies=[...]` of the decorator and the
+    router, into other modules of the project too: an imported `Annotated` alias
+    without a FastAPI marker is a plain type, one holding `Depends(f)` consumes what
+    `f` consumes, and a dependency reading `request.path_params["name"]` consumes
+    `name`. When a dependency is outside the project, reads `path_params` with a key
+    that is not a literal (or in the module itself, at all), takes `**kwargs`, or an
+    imported alias's marker has an `alias=`, the rule cannot know and is silent.
 
     ## Why is this bad?
     The URL segment is matched and then thrown away: usually a typo in the path or
@@ -88,7 +95,31 @@ class UnknownPathParameter(Rule):
             _HEAD + "from .deps import load_item\n\n\n"
             '@app.get("/items/{item_id}")\ndef read(item: dict = Depends(load_item)) -> dict:\n'
             "    return item\n",
-            note="a dependency defined elsewhere may take it",
+            note="linted on its own: a dependency defined elsewhere may take it",
+        ),
+        Clean(
+            _ROUTES_HEAD + "from app.deps import OrgId\n\nrouter = APIRouter()\n\n\n"
+            '@router.get("/orgs/{org_id}/items")\ndef list_items(org: OrgId) -> int:\n'
+            "    return org\n",
+            path="app/routes.py",
+            files={
+                "app/deps.py": _DEPS_HEAD + "def get_org_id(request: Request) -> int:\n"
+                '    return int(request.path_params["org_id"])\n\n\n'
+                "OrgId = Annotated[int, Depends(get_org_id)]\n",
+            },
+            note="an imported alias's dependency reads `org_id` from `path_params`",
+        ),
+        Clean(
+            _ROUTES_HEAD + "from .deps import CurrentItem\n\nrouter = APIRouter()\n\n\n"
+            '@router.get("/items/{item_id}")\ndef read(item: CurrentItem) -> str:\n'
+            "    return item\n",
+            path="app/routes.py",
+            files={
+                "app/db.py": "def load_item(item_id: int) -> str:\n    return str(item_id)\n",
+                "app/deps.py": _DEPS_HEAD + "from app.db import load_item\n\n"
+                "CurrentItem = Annotated[str, Depends(load_item)]\n",
+            },
+            note="`Annotated[..., Depends(f)]` imported from another module, `f` from a third",
         ),
         Flagged(
             _HEAD + '@app.get("/items/{item_id}/{version:int}")\ndef read(q: str = "") -> str:\n'
@@ -117,6 +148,19 @@ class UnknownPathParameter(Rule):
             "    return item\n",
             at=("10:10-10:36",),
             note="a dependency of the module takes `item_id`, nothing takes `other`",
+        ),
+        Flagged(
+            _ROUTES_HEAD + "from .deps import ItemId\n\nrouter = APIRouter()\n\n\n"
+            '@router.get("/items/{item_id}")\ndef read(itemid: ItemId) -> int:\n'
+            "    return itemid\n",
+            at=("8:13-8:31",),
+            fixed=_ROUTES_HEAD + "from .deps import ItemId\n\nrouter = APIRouter()\n\n\n"
+            '@router.get("/items/{item_id}")\ndef read(itemid: ItemId, item_id: str) -> int:\n'
+            "    return itemid\n",
+            unsafe=True,
+            path="app/routes.py",
+            files={"app/deps.py": _DEPS_HEAD + "ItemId = Annotated[int, Path(gt=0)]\n"},
+            note="the imported alias holds no dependency: `itemid` is a typo",
         ),
     )
 
@@ -177,12 +221,11 @@ class UnknownPathParameter(Rule):
     ) -> frozenset[str] | None:
         """Every request name the handler and its dependencies take; None if unknown."""
         if self._graph is None:
-            facts = self.context.fastapi
             self._graph = DependencyGraph(
                 self.context.module,
                 self.context.table,
                 self.context.qualified_names,
-                frozenset(name.rsplit(".", 1)[-1] for name in facts.view.aliases),
+                self.context.fastapi.view,
             )
         graph, module = self._graph, self.context.module
         consumed = graph.consumed_names(function.params, function.body, module)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import libcst as cst
 
+from fastapi_rules_lint.project.routes import route_key, route_pattern
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Requires, Rule
 from fastapi_rules_lint.semantics.fastapi.apps import (
     REGISTRATION_METHODS,
@@ -18,13 +18,13 @@ from fastapi_rules_lint.semantics.fastapi.routes import owner_scope
 from fastapi_rules_lint.semantics.python.branches import BranchPath, BranchTracking, are_exclusive
 from fastapi_rules_lint.semantics.python.names import dotted_name
 
-# Starlette matches `{id}` and `{item_id}` alike: only the converter matters.
-_PLACEHOLDER = re.compile(r"{[A-Za-z_]\w*(?::(\w+))?}")
-
-
-def route_pattern(path: str) -> str:
-    """The path with placeholder names dropped (``/items/{id}`` → ``/items/{str}``)."""
-    return _PLACEHOLDER.sub(lambda match: "{" + (match.group(1) or "str") + "}", path)
+_ITEMS_PROJECT = {
+    "app/__init__.py": "",
+    "app/routes/__init__.py": "",
+    "app/routes/items.py": "from fastapi import APIRouter\n\n"
+    'router = APIRouter(prefix="/items")\n\n'
+    '@router.get("/{id}")\ndef read_item(id: int) -> None: ...\n',
+}
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,16 @@ class DuplicateRoute(BranchTracking, Rule):
     their names (`/items/{id}` and `/items/{item_id}` are the same route). Reported
     at the later registration.
 
+    Across modules, through the project: routers' `prefix=` and `include_router(...,
+    prefix=...)` chains up to each app give every route its full path, and a route an
+    earlier one from another module shadows on the same app is reported too (the
+    message names the file and line of the first one). Only orders the code fixes
+    count: an app's own routes and includes in line order, a router's routes in line
+    order; routes registered or included under `if`/`try`/`with`, or added to a router
+    after it was included, are never taken as the first one.
+
     Not reported: different methods on one path, different apps or routers,
+    prefixes or paths that are not literal strings (the full path is unknown),
     registrations made in different functions (each call of a router factory builds
     a new router), registrations in alternative branches (`if`/`else`,
     `try`/`except`, `match` cases) or in different `with` blocks (`with
@@ -78,7 +87,8 @@ class DuplicateRoute(BranchTracking, Rule):
     code = "FRL209"
     name = "duplicate-route"
     message = (
-        "`{method} {path}` is already registered on `{owner}` by `{first}`; this route never runs"
+        "`{method} {path}` is already registered on `{owner}` by `{first}`{where}; "
+        "this route never runs"
     )
     summary = "The same method and path registered twice on one app or router"
     requires = Requires.FASTAPI
@@ -148,6 +158,25 @@ class DuplicateRoute(BranchTracking, Rule):
             at=("10:1-10:57",),
             note="api_route and add_api_route overlap on POST",
         ),
+        Flagged(
+            "from fastapi import FastAPI\n\nfrom app.routes import items\n\napp = FastAPI()\n"
+            'app.include_router(items.router, prefix="/api")\n\n'
+            '@app.get("/api/items/{item_id}")\ndef read_item_v2(item_id: int) -> None: ...\n',
+            at=("8:1-8:33",),
+            path="app/main.py",
+            files=_ITEMS_PROJECT,
+            note="across modules: `/api` + `/items` + `/{id}` is served first",
+        ),
+        Clean(
+            "import os\n\nfrom fastapi import FastAPI\n\nfrom app.routes import items\n\n"
+            "app = FastAPI()\n"
+            'if os.environ.get("LEGACY"):\n'
+            '    app.include_router(items.router, prefix="/api")\n\n'
+            '@app.get("/api/items/{item_id}")\ndef read_item_v2(item_id: int) -> None: ...\n',
+            path="app/main.py",
+            files=_ITEMS_PROJECT,
+            note="across modules: a conditional include may not run",
+        ),
     )
 
     def setup(self) -> None:
@@ -173,16 +202,16 @@ class DuplicateRoute(BranchTracking, Rule):
         if route is not None:
             endpoint = argument(node, "endpoint", 1)
             handler = dotted_name(endpoint.value) if endpoint is not None else None
-            self._register(route, node, handler or "another handler")
+            self._register(route, node, handler)
 
     def _register(
-        self, route: Route, node: cst.CSTNode, handler: str, *, in_decorator: bool = False
+        self, route: Route, node: cst.CSTNode, handler: str | None, *, in_decorator: bool = False
     ) -> None:
         if route.path is None:
             return
         scope = owner_scope(route.owner, self.context, in_decorator=in_decorator)
         pattern = route_pattern(route.path)
-        current = _Registration(handler, self.branch_path)
+        current = _Registration(handler or "another handler", self.branch_path)
         reported = False
         for method in route.methods:
             previous = self._seen.setdefault((scope, method, pattern), [])
@@ -192,6 +221,24 @@ class DuplicateRoute(BranchTracking, Rule):
             if first is not None and not reported:
                 reported = True
                 self.report(
-                    node, method=method, path=route.path, owner=route.owner, first=first.handler
+                    node,
+                    method=method,
+                    path=route.path,
+                    owner=route.owner,
+                    first=first.handler,
+                    where="",
                 )
             previous.append(current)
+        if not reported and scope[0] == 0:
+            # Registrations made when the module is imported: the project knows them.
+            key = route_key(route.owner, route.kind, route.path, handler)
+            shadowed = self.context.fastapi.view.shadowed_routes.get(key)
+            if shadowed is not None:
+                self.report(
+                    node,
+                    method=shadowed.method,
+                    path=shadowed.path,
+                    owner=shadowed.root,
+                    first=shadowed.first_endpoint or "another handler",
+                    where=f" in `{shadowed.first_location}`",
+                )

@@ -39,8 +39,12 @@ class BlockingCallInAsync(ScopeTracking):
     constructor (`s = requests.Session()`, `with httpx.Client() as c`, `p = Path(...)`,
     `conn = sqlite3.connect(...)`, `db = SessionLocal()` with `SessionLocal =
     sessionmaker(...)`) or annotated (`client: httpx.Client`, `db: Session`,
-    `Annotated[Session, Depends(get_db)]`). A receiver of unknown type is never reported,
-    and building a client or session is not itself a blocking call.
+    `Annotated[Session, Depends(get_db)]`), also through the project model: an
+    `Annotated` alias imported from another module (`db: SessionDep`), a class
+    re-exported by a project module, or a project function's return annotation
+    (`session = refetch_db_session()` with `def refetch_db_session() -> Session`). A
+    receiver of unknown type is never reported, and building a client or session is not
+    itself a blocking call.
 
     Not reported: calls in a nested sync `def` or a `lambda` (they run wherever they are
     called), functions passed to a thread (`await asyncio.to_thread(time.sleep, 1)`,

@@ -9,7 +9,12 @@ from fastapi_rules_lint.engine.options import RuleOptions
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires
 from fastapi_rules_lint.rulebase.tracking import ScopeTracking
 from fastapi_rules_lint.semantics.asyncio.blocking import BlockingTable, display_call, find_blocking
-from fastapi_rules_lint.semantics.asyncio.maybe_blocking import BENIGN_METHODS, is_safe_name
+from fastapi_rules_lint.semantics.asyncio.maybe_blocking import (
+    BENIGN_METHODS,
+    is_safe_name,
+    is_under,
+)
+from fastapi_rules_lint.semantics.asyncio.project_calls import chain_labels
 from fastapi_rules_lint.semantics.asyncio.receivers import KNOWN_COROUTINES
 from fastapi_rules_lint.semantics.python.callgraph import CallGraph, Step, has_plain_decorators
 
@@ -40,10 +45,14 @@ class AsyncWithoutAwait(ScopeTracking):
     """## What it does
     Finds route handlers and dependencies declared `async def` whose own body never
     awaits (no `await`, `async for` or `async with`) **and** calls something that may
-    block: a function imported from another module (`crud.get_items(db)`), a method on a
-    receiver of unknown type (`db.query(...)`, `service.fetch()`), a blocking call from
-    FRL301's table, or a same-module sync function that makes such a call. The message
-    names the first such call.
+    block: a blocking call from FRL301's table, a method on a receiver of unknown type
+    (`db.query(...)`, `service.fetch()`), a function of a third-party package, or a
+    function of the project (this module or any other, through the project model) that
+    reaches one of those. A project function whose body is visible and makes no such
+    call, directly or through other project functions, is pure and does not count; nor
+    does calling an `async def` or a generator function (it runs nothing yet). The
+    message names the first such call and, for a project function, the call at the end
+    of its chain (`upstream.fetch() → requests.get()`).
 
     Calls that cannot block are ignored: builtins, class constructors (same-module
     classes and capitalised names, e.g. `Item(...)`, `HTTPException(...)`), methods of
@@ -76,14 +85,17 @@ class AsyncWithoutAwait(ScopeTracking):
 
     ## Fix safety
     Unsafe: dropping `async` changes where the function runs (a thread, concurrently
-    with other requests) and breaks code that awaits it directly. No fix when the return
-    annotation mentions `Async…`/`Awaitable`/`Coroutine`, nor when the body makes a
-    call that FRL301 or FRL305 fix by adding `await` (a blocking call from the table, a
-    coroutine called without `await`): those fixes keep the function async.
+    with other requests) and breaks code that awaits it directly. No fix when the
+    function is awaited or called anywhere in the project (`await get_current_user(...)`
+    in another module), when the return annotation mentions
+    `Async…`/`Awaitable`/`Coroutine`, nor when the body makes a call that FRL301 or
+    FRL305 fix by adding `await` (a blocking call from the table, a coroutine called
+    without `await`): those fixes keep the function async.
 
     ## Options
     - `non-blocking-calls` (default `[]`): qualified names or prefixes whose calls never
-      block, e.g. `["myapp.cache", "myapp.utils.slugify"]`.
+      block, e.g. `["myapp.cache", "myapp.utils.slugify"]`; also applied to the call at
+      the end of a project function's chain.
     """
 
     code = "FRL302"
@@ -155,6 +167,8 @@ class AsyncWithoutAwait(ScopeTracking):
         self.candidates: list[cst.FunctionDef] = []
         # Functions where FRL301/FRL305 add `await`: dropping `async` there would clash.
         self.awaits_after_fix: set[cst.FunctionDef] = set()
+        # Canonical names of top-level candidates and their methods (see `_fix`).
+        self.own_names: dict[cst.FunctionDef, str] = {}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         super().visit_FunctionDef(node)
@@ -169,6 +183,11 @@ class AsyncWithoutAwait(ScopeTracking):
         if frame.class_node is not None and frame.class_node.bases:
             return
         self.candidates.append(node)
+        if len(self.context.functions) == 1:
+            owner = f"{frame.class_node.name.value}." if frame.class_node is not None else ""
+            own = self.context.fastapi.view.own(f"{owner}{node.name.value}")
+            if own is not None:
+                self.own_names[node] = own
 
     def visit_Call(self, node: cst.Call) -> None:
         facts = self.scopes.frame_facts()
@@ -219,8 +238,18 @@ class AsyncWithoutAwait(ScopeTracking):
                 self.awaits_after_fix.add(facts.node)
             return display_call(call, match.qualified)
         names = self.scopes.callee_names(call)
+        extra = self.options.non_blocking_calls
+        project = self.scopes.project_facts(call)
+        if project is not None:
+            # A project function: the model knows whether it reaches a call that may
+            # block, so the guesses below (names, capitalisation) do not apply.
+            chain = project.may_block
+            if chain is None:
+                return None
+            if extra and any(is_under(n, extra) for n in (*names, *chain.through, chain.call)):
+                return None
+            return " → ".join((display_call(call, chain.through[0]), *chain_labels(chain)[1:]))
         if names:
-            extra = self.options.non_blocking_calls
             if all(is_safe_name(name, extra) for name in names):
                 return None
             return display_call(call, sorted(names)[0])
@@ -237,6 +266,9 @@ class AsyncWithoutAwait(ScopeTracking):
     def _fix(self, function: cst.FunctionDef) -> NodeFix | None:
         if function.asynchronous is None or function in self.awaits_after_fix:
             return None
+        own = self.own_names.get(function)
+        if own is not None and own in self.context.fastapi.view.called_elsewhere:
+            return None  # `await f(...)` or `f(...)` somewhere: dropping `async` breaks it
         returns = function.returns
         if returns is not None:
             text = self.context.module.code_for_node(returns.annotation)

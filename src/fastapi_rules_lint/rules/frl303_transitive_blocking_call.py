@@ -1,4 +1,4 @@
-"""FRL303: ``async def`` calls a same-module sync function that blocks."""
+"""FRL303: ``async def`` calls a project sync function that blocks."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from fastapi_rules_lint.semantics.asyncio.blocking import (
     display_call,
     find_blocking,
 )
+from fastapi_rules_lint.semantics.asyncio.project_calls import chain_labels
 from fastapi_rules_lint.semantics.python.callgraph import CallGraph, Step, has_plain_decorators
 
 _LOAD = "def load_config() -> str:\n    with open('config.toml') as f:\n        return f.read()\n\n"
@@ -23,21 +24,28 @@ _LOAD = "def load_config() -> str:\n    with open('config.toml') as f:\n        
 class _Site:
     call: cst.Call
     anchor: cst.CSTNode
-    callee: cst.FunctionDef
     function: str
+    callee: cst.FunctionDef | None = None
+    """A same-module function (its chain is known in ``leave_Module``)."""
+    chain: tuple[str, ...] = ()
+    """Otherwise: the labels of a project function's chain (another module)."""
 
 
 class TransitiveBlockingCall(ScopeTracking):
     """## What it does
-    Finds an `async def` calling a sync function of the same module that makes a
-    blocking call (FRL301's table), directly or through other same-module sync
-    functions, at any depth. The message names the chain, e.g.
-    `load_config() → open()`.
+    Finds an `async def` calling a sync function of the project that makes a blocking
+    call (FRL301's table), directly or through other sync functions of the project, in
+    this module or any other, at any depth. The message names the chain, e.g.
+    `load_config() → open()` or `fetch_with_retry() → fetch() → requests.get()`.
 
-    Followed: module-level functions, functions nested in the caller, and `self.m()` /
-    `cls.m()` methods of the enclosing class — plain sync functions only (no
-    generators, no decorators other than `functools.lru_cache`/`cache`, `staticmethod`,
-    `classmethod`, `override`). Calls passed to a thread (`await
+    Followed: module-level functions, functions nested in the caller, `self.m()` /
+    `cls.m()` methods of the enclosing class, functions imported from other modules of
+    the project, and methods of project classes on receivers of known type — plain
+    sync functions only (no generators, no decorators other than
+    `functools.lru_cache`/`cache`, `staticmethod`, `classmethod`, `override`). In other
+    modules, receiver types come from parameter annotations (through `Annotated`
+    aliases: `db: SessionDep`) and module-level values built by a known constructor
+    (`client = httpx.Client()`). Calls passed to a thread (`await
     run_in_threadpool(load_config)`) are not calls on the loop and are not reported.
 
     ## Why is this bad?
@@ -70,14 +78,15 @@ class TransitiveBlockingCall(ScopeTracking):
 
     ## Options
     The same as FRL301's, applied to the blocking calls at the end of a chain:
-    - `extra-blocking-calls` (default `{}`): qualified name → suggested alternative.
+    - `extra-blocking-calls` (default `{}`): qualified name → suggested alternative
+      (chains through other modules use the default table).
     - `allowed-blocking-calls` (default `[]`): qualified names or prefixes never reported.
     """
 
     code = "FRL303"
     name = "transitive-blocking-call"
     message = "`{call}` blocks the event loop in `async def {function}` through `{chain}`"
-    summary = "`async def` calls a same-module function that blocks"
+    summary = "`async def` calls a project function that blocks"
     options_model = BlockingCallsOptions
     options: BlockingCallsOptions
     examples = (
@@ -156,30 +165,48 @@ class TransitiveBlockingCall(ScopeTracking):
         caller = facts.node
         callee = self.scopes.local_function(node)
         anchor = self.context.anchor
+        is_async = caller.asynchronous is not None
         if callee is not None:
-            if caller.asynchronous is not None:
-                self.sites.append(_Site(node, anchor, callee, caller.name.value))
+            if is_async:
+                self.sites.append(_Site(node, anchor, caller.name.value, callee=callee))
             else:
                 self.graph.add(caller, Step(node, anchor, callee=callee))
             return
-        if caller.asynchronous is None:
+        chain = self._project_chain(node)
+        if chain is not None:
+            if is_async:
+                self.sites.append(_Site(node, anchor, caller.name.value, chain=chain))
+            else:
+                first = display_call(node, chain[0].removesuffix("()"))
+                label = " → ".join((first, *chain[1:]))
+                self.graph.add(caller, Step(node, anchor, label=label))
+            return
+        if not is_async:
             match = find_blocking(node, self.scopes, self.table)
             if match is not None:
                 label = display_call(node, match.qualified)
                 self.graph.add(caller, Step(node, anchor, label=label))
+
+    def _project_chain(self, call: cst.Call) -> tuple[str, ...] | None:
+        """The chain of a project function of another module that blocks."""
+        facts = self.scopes.project_facts(call)
+        chain = facts.blocks if facts is not None else None
+        if chain is None or self.table.lookup(chain.call) is None:
+            return None  # pure, unknown, or a call the options allow
+        return chain_labels(chain)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         if not self.sites:
             return
         chains = self.graph.chains(self._is_followed)
         for site in self.sites:
-            chain = chains.get(site.callee)
-            if chain is None:
+            chain = chains.get(site.callee) if site.callee is not None else site.chain
+            if not chain:
                 continue
             self.report_with_anchor(
                 site.call,
                 site.anchor,
-                call=display_call(site.call, site.callee.name.value),
+                call=display_call(site.call, chain[0].removesuffix("()")),
                 function=site.function,
                 chain=" → ".join(chain),
             )

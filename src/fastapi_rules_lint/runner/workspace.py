@@ -30,6 +30,7 @@ from fastapi_rules_lint.project.summarise import summarise
 from fastapi_rules_lint.project.summary import ModuleSummary
 from fastapi_rules_lint.project.view import ModuleView, module_view, standalone_view
 from fastapi_rules_lint.runner.summaries import CachedSummary, SummaryCache, digest
+from fastapi_rules_lint.semantics.asyncio.project_calls import with_call_facts
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ class Workspace:
         cache.retain(kept)
         cache.save()
         fingerprint = digest("\n".join(digests).encode())
-        return Project(root, ProjectModel.build(modules), refs, fingerprint)
+        return Project(root, with_call_facts(ProjectModel.build(modules)), refs, fingerprint)
 
     def _summary(
         self, path: Path, key: str, relative: str, cache: SummaryCache

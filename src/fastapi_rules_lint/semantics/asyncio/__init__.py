@@ -3,6 +3,8 @@
 - ``blocking``: the table of blocking calls (data) and ``find_blocking``;
 - ``receivers``: the kind of a receiver (built by a known constructor or annotated);
 - ``maybe_blocking``: what a call to unknown code may do;
+- ``project_calls``: what calling each project function may block on, computed once per
+  project from the model's summaries (``with_call_facts``) and read through the view;
 - ``scopes``: per-frame bindings and own-body facts (``Scopes``), fed by
   ``rulebase.tracking.ScopeTracking``.
 

@@ -20,9 +20,10 @@ quiet. A call is *safe* when it is:
   decides;
 - a call of a local variable or parameter (``callback()``): unknown, so silent.
 
-Anything else may block: a function imported from another module (``crud.get_user``),
-a method on a receiver of unknown type (``service.fetch()``, ``db.query(...)``), a
-same-module sync function that (transitively) calls one of those.
+Anything else may block: a function of a third-party package, a method on a receiver
+of unknown type (``service.fetch()``, ``db.query(...)``), a project sync function that
+(transitively) calls one of those (``project_calls`` answers for other modules; without
+a project model, a function imported from another module may block).
 """
 
 from __future__ import annotations

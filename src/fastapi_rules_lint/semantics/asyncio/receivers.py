@@ -209,10 +209,13 @@ def annotation_kind(
     names: Qualifier,
     alias: Callable[[str], cst.BaseExpression | None] = lambda _: None,
     depth: int = 0,
+    project: Callable[[cst.BaseExpression], str | None] = lambda _: None,
 ) -> str | None:
     """The kind an annotation names, under ``Annotated``/``Optional``/``| None`` and
     through module-level aliases (``SessionDep = Annotated[Session, Depends(...)]``).
-    A union names a kind when exactly one of its members does (``str | Path``)."""
+    A union names a kind when exactly one of its members does (``str | Path``).
+    ``project`` answers for names the project model knows (an alias or a class imported
+    from another module), before ``names``."""
     if depth > 4:
         return None
     if isinstance(node, cst.SimpleString):
@@ -227,14 +230,17 @@ def annotation_kind(
     if isinstance(core, cst.Name):
         aliased = alias(core.value)
         if aliased is not None:
-            return annotation_kind(aliased, names, alias, depth + 1)
+            return annotation_kind(aliased, names, alias, depth + 1, project)
     members = _union_members(core, names)
     if members:
-        kinds = {annotation_kind(member, names, alias, depth + 1) for member in members}
+        kinds = {annotation_kind(member, names, alias, depth + 1, project) for member in members}
         kinds.discard(None)
         return kinds.pop() if len(kinds) == 1 else None
     if not isinstance(core, (cst.Name, cst.Attribute)):
         return None
+    known = project(core)
+    if known is not None:
+        return known
     qualified = names(core)
     if len(qualified) != 1:
         return None

@@ -21,15 +21,22 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from fastapi_rules_lint.project.model import CallFacts
 from fastapi_rules_lint.semantics.asyncio.receivers import (
     PATH,
     RESULT_KINDS,
     annotation_kind,
+    canonical,
     canonical_member,
+    is_class_name,
     kind_of_callee,
 )
 from fastapi_rules_lint.semantics.fastapi.context import FunctionFrame, ModuleContext
-from fastapi_rules_lint.semantics.python.names import assigned_names, import_bindings
+from fastapi_rules_lint.semantics.python.names import (
+    assigned_names,
+    dotted_name,
+    import_bindings,
+)
 from fastapi_rules_lint.semantics.python.signatures import all_params
 
 
@@ -286,21 +293,66 @@ class Scopes:
             binding = self.module.get(name)
             return binding.value if binding is not None and self.lookup(name) is binding else None
 
-        return annotation_kind(node, self.context.qualified_names, alias)
+        names = self.context.qualified_names
+        return annotation_kind(node, names, alias, project=self._project_type)
+
+    def _project_type(self, node: cst.BaseExpression) -> str | None:
+        """The type a name imported from the project stands for: the head of an
+        ``Annotated`` alias (``SessionDep`` → ``sqlalchemy.orm.Session``) or a class
+        through re-exports; None when the project model does not know it."""
+        written = dotted_name(node)
+        view = self.context.fastapi.view
+        found = view.canonical(written) if written is not None else None
+        if found is None:
+            return None
+        alias = view.aliases.get(found)
+        if alias is not None:
+            found = alias.head
+        return canonical(found) if found is not None and is_class_name(found) else None
 
     def _call_kind(self, call: cst.Call) -> str | None:
         func = call.func
+        view = self.context.fastapi.view
         if isinstance(func, cst.Name):
             binding = self.lookup(func.value)
             if binding is not None:
                 if binding.kind is not None:
                     return RESULT_KINDS.get(f"{binding.kind}.__call__")
+                if binding.function is not None and self.module.get(func.value) is binding:
+                    own = view.own(func.value)
+                    return _returned_kind(view.returns.get(own) if own else None)
                 return None
         names = self.callee_names(call)
         if len(names) != 1:
             return None
         (name,) = names
-        return kind_of_callee(call, name)
+        kind = kind_of_callee(call, name)
+        if kind is None:
+            # A project function's return annotation (`def get_session() -> Session`).
+            written = dotted_name(func)
+            found = view.canonical(written) if written is not None else None
+            kind = _returned_kind(view.returns.get(found) if found is not None else None)
+        return kind
+
+    def project_facts(self, call: cst.Call) -> CallFacts | None:
+        """What calling a project function of another module (or a method of a project
+        class on a receiver of known type) may block on; None when ``call`` calls none
+        or the project model does not know."""
+        func = call.func
+        head = func
+        while isinstance(head, cst.Attribute):
+            head = head.value
+        view = self.context.fastapi.view
+        if isinstance(head, cst.Name) and self.lookup(head.value) is None:
+            written = dotted_name(func)
+            found = view.canonical(written) if written is not None else None
+            if found is not None and found in view.call_facts:
+                return view.call_facts[found]
+        if isinstance(func, cst.Attribute):
+            kind = self.kind_of(func.value)
+            if kind is not None:
+                return view.call_facts.get(f"{kind}.{func.attr.value}")
+        return None
 
     def _method(self, frame: FunctionFrame, receiver: str, name: str) -> cst.FunctionDef | None:
         node = frame.node
@@ -312,3 +364,8 @@ class Scopes:
         if methods is None:
             methods = self.methods[frame.class_node] = _methods(frame.class_node)
         return methods.get(name)
+
+
+def _returned_kind(returned: str | None) -> str | None:
+    """The kind a project function's return annotation names (a class), if any."""
+    return canonical(returned) if returned is not None and is_class_name(returned) else None

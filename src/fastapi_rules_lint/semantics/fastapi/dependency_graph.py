@@ -2,9 +2,11 @@
 
 ``DependencyGraph`` indexes a module's top-level functions, classes, callable instances
 (``checker = Checker(...)``) and constants once, then answers: which request names does
-a handler (with its dependencies, recursively) consume — or "cannot know" when a
-dependency, an ``Annotated`` alias or a marker is defined elsewhere; and which type
-does a dependency inject (for fixes that must write the type down).
+a handler (with its dependencies, recursively) consume — or "cannot know"; and which
+type does a dependency inject (for fixes that must write the type down). Dependencies
+and ``Annotated`` aliases imported from the project are followed through the project
+model (``imported_dependencies``); anything else defined elsewhere cannot be known,
+except a name that is no project alias, taken for a plain type.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Iterable
 
 import libcst as cst
 
+from fastapi_rules_lint.project.view import ModuleView
+from fastapi_rules_lint.semantics.fastapi.imported_dependencies import ImportedDependencies
 from fastapi_rules_lint.semantics.fastapi.params import (
     CONNECTION_TYPES,
     Marker,
@@ -21,7 +25,7 @@ from fastapi_rules_lint.semantics.fastapi.params import (
     parameter_marker,
 )
 from fastapi_rules_lint.semantics.python.annotations import Qualifier
-from fastapi_rules_lint.semantics.python.names import LOCAL, BindingTable
+from fastapi_rules_lint.semantics.python.names import LOCAL, BindingTable, dotted_name
 
 
 def local_constructor(function: cst.FunctionDef, owner: str) -> cst.Call | None:
@@ -88,11 +92,12 @@ class DependencyGraph:
         module: cst.Module,
         table: BindingTable,
         names: Qualifier,
-        project_aliases: frozenset[str] = frozenset(),
+        view: ModuleView | None = None,
     ) -> None:
         self.names = names
-        self.project_aliases = project_aliases
-        """Names bound to ``Annotated[...]`` in some file of the run (may carry markers)."""
+        self.imported = ImportedDependencies(view or ModuleView())
+        self.ambiguous: set[str] = set()
+        """Module-level names bound more than once or also imported: unknown."""
         self.definitions: dict[str, cst.FunctionDef | cst.ClassDef] = {}
         self.instances: dict[str, cst.ClassDef] = {}
         self.assignments: dict[str, cst.BaseExpression] = {}
@@ -113,6 +118,7 @@ class DependencyGraph:
                         self.instances[target] = built
         for name, count in counts.items():
             if count > 1 or table.bindings.get(name) != {LOCAL}:
+                self.ambiguous.add(name)
                 self.definitions.pop(name, None)
                 self.instances.pop(name, None)
                 self.assignments.pop(name, None)
@@ -163,6 +169,11 @@ class DependencyGraph:
             markers = self.markers(param)
             if markers is None:
                 return None
+            if param.annotation is not None:
+                imported = self._imported_alias_names(param.annotation.annotation)
+                if imported is None:
+                    return None
+                found |= imported
             for marker, base in markers:
                 found |= alias_names(marker.call)
                 if marker.is_dependency:
@@ -217,10 +228,35 @@ class DependencyGraph:
             value = self._assigned(annotation)
             if value is not None:
                 return self._expand(value, depth + 1)
-            last = annotation.value if isinstance(annotation, cst.Name) else annotation.attr.value
-            if last in self.project_aliases:
-                return None
         return annotation, []
+
+    def _imported_alias_names(self, annotation: cst.BaseExpression) -> frozenset[str] | None:
+        """Names consumed through the project alias an annotation ends in (after the
+        module's own aliases); empty for a plain type, None when unknown."""
+        expanded = self._expand(annotation, depth=0)
+        if expanded is None:
+            return None
+        written = self._written(expanded[0])
+        alias = self.imported.alias(written) if written is not None else None
+        if written is None or alias is None:
+            return frozenset()
+        if written.split(".", 1)[0] in self.ambiguous:
+            return None  # bound to an alias, and to something else too
+        return self.imported.alias_names(alias)
+
+    def _written(self, node: cst.BaseExpression) -> str | None:
+        """The dotted name ``node`` is, as written, unless a local definition binds it."""
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        written = dotted_name(node)
+        if written is None or written.split(".", 1)[0] in self.assignments:
+            return None
+        if written.split(".", 1)[0] in self.ambiguous:
+            return written  # the callers decide: unknown when it may be an import
+        qualified = self.names(node)
+        if not qualified or any("<locals>" in name for name in qualified):
+            return None  # shadowed in an enclosing function, or unbound
+        return written
 
     def _assigned(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
         """The value a module-level constant ``node`` names."""
@@ -236,8 +272,14 @@ class DependencyGraph:
         self, expression: cst.BaseExpression | None, module: cst.Module, seen: frozenset[int]
     ) -> frozenset[str] | None:
         """Names a dependency callable consumes; None when it is not known here."""
-        if expression is None or not isinstance(expression, cst.Name):
+        if expression is None:
             return None
+        is_local = isinstance(expression, cst.Name) and (
+            expression.value in self.definitions or expression.value in self.instances
+        )
+        if not is_local:
+            return self._imported_callable_names(expression)
+        assert isinstance(expression, cst.Name)
         name = expression.value
         instance = self.instances.get(name)
         if instance is not None:
@@ -256,6 +298,12 @@ class DependencyGraph:
             plain = not target.bases and not target.decorators
             return frozenset() if plain else None
         return None
+
+    def _imported_callable_names(self, expression: cst.BaseExpression) -> frozenset[str] | None:
+        written = self._written(expression)
+        if written is None or written.split(".", 1)[0] in self.ambiguous:
+            return None
+        return self.imported.callable_names(written)
 
     def _function_names(
         self,

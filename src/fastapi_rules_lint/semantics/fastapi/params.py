@@ -55,9 +55,18 @@ def parameter_marker(expression: cst.BaseExpression, names: Qualifier) -> str | 
     if not isinstance(expression, cst.Call):
         return None
     for qualified in names(expression.func):
-        module, _, marker = qualified.rpartition(".")
-        if module in _MARKER_MODULES and marker in PARAMETER_MARKER_NAMES:
+        marker = marker_kind(qualified)
+        if marker is not None:
             return marker
+    return None
+
+
+def marker_kind(qualified: str) -> str | None:
+    """``"Query"`` for ``fastapi.Query`` (or ``fastapi.params.Query``, ...): the FastAPI
+    marker a qualified callee name builds, else None."""
+    module, _, marker = qualified.rpartition(".")
+    if module in _MARKER_MODULES and marker in PARAMETER_MARKER_NAMES:
+        return marker
     return None
 
 

@@ -1,11 +1,13 @@
-"""Same-module call graph for FRL302/FRL303: which sync functions reach a blocking call.
+"""Call graphs for FRL302/FRL303: which sync functions reach a blocking call.
 
 During the traversal a rule records, for each function's own body and in source order,
 *terminal* calls (a call that blocks, or may block) and calls to same-module functions.
 In ``leave_Module`` ``chains`` answers, for every function, the shortest chain of
 same-module sync functions that ends in a terminal call (``load_config() → open()``).
 Computed once per module by a breadth-first search backwards from the functions that
-make a terminal call, so any depth is fine and cycles are safe.
+make a terminal call, so any depth is fine and cycles are safe. ``shortest_chains`` is
+that search over any nodes: the project's functions use it too
+(``semantics.asyncio.project_calls``).
 
 Only plain sync functions take part: an ``async def`` runs its body when awaited (not
 when called), a generator function when iterated, and an unknown decorator may change
@@ -15,8 +17,9 @@ what calling the function does (``@celery.task``, a decorator moving work to a t
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import libcst as cst
 
@@ -61,36 +64,56 @@ class CallGraph:
     ) -> dict[cst.FunctionDef, tuple[str, ...]]:
         """For each followed function that reaches a terminal call: the labels of the
         shortest chain, ``("load_config()", "read()", "open()")``."""
-        callers: dict[cst.FunctionDef, list[cst.FunctionDef]] = {}
-        next_hop: dict[cst.FunctionDef, cst.FunctionDef | str] = {}
-        queue: deque[cst.FunctionDef] = deque()
-        for function, steps in self.steps.items():
-            if not is_followed(function):
-                continue
-            for step in steps:
-                if step.callee is not None and is_followed(step.callee):
-                    callers.setdefault(step.callee, []).append(function)
-            terminal = next((step.label for step in steps if step.label is not None), None)
-            if terminal is not None:
-                next_hop[function] = terminal
-                queue.append(function)
-        while queue:
-            function = queue.popleft()
-            for caller in callers.get(function, ()):
-                if caller not in next_hop:
-                    next_hop[caller] = function
-                    queue.append(caller)
-        return {function: tuple(_walk(function, next_hop)) for function in next_hop}
+        links = {
+            function: [(step.callee, step.label) for step in steps]
+            for function, steps in self.steps.items()
+        }
+        return {
+            function: (*(f"{node.name.value}()" for node in through), label)
+            for function, (through, label) in shortest_chains(links, is_followed).items()
+        }
 
 
-def _walk(
-    function: cst.FunctionDef, next_hop: dict[cst.FunctionDef, cst.FunctionDef | str]
-) -> Iterator[str]:
-    current: cst.FunctionDef | str = function
-    while isinstance(current, cst.FunctionDef):
-        yield f"{current.name.value}()"
-        current = next_hop[current]
-    yield current
+Node = TypeVar("Node", bound=Hashable)
+Terminal = TypeVar("Terminal")
+
+
+def shortest_chains(
+    links: Mapping[Node, Sequence[tuple[Node | None, Terminal | None]]],
+    is_followed: Callable[[Node], bool],
+) -> dict[Node, tuple[tuple[Node, ...], Terminal]]:
+    """For each followed function that reaches a terminal: the followed functions of the
+    shortest chain (itself first) and the terminal at its end.
+
+    ``links`` holds each function's steps in source order: a call to another function
+    or a terminal. A function's own first terminal wins over longer chains."""
+    callers: dict[Node, list[Node]] = {}
+    next_hop: dict[Node, Node] = {}
+    ends: dict[Node, Terminal] = {}
+    queue: deque[Node] = deque()
+    for function, steps in links.items():
+        if not is_followed(function):
+            continue
+        for callee, _ in steps:
+            if callee is not None and is_followed(callee):
+                callers.setdefault(callee, []).append(function)
+        terminal = next((found for _, found in steps if found is not None), None)
+        if terminal is not None:
+            ends[function] = terminal
+            queue.append(function)
+    while queue:
+        function = queue.popleft()
+        for caller in callers.get(function, ()):
+            if caller not in ends and caller not in next_hop:
+                next_hop[caller] = function
+                queue.append(caller)
+    found: dict[Node, tuple[tuple[Node, ...], Terminal]] = {}
+    for function in (*ends, *next_hop):
+        through = [function]
+        while through[-1] not in ends:
+            through.append(next_hop[through[-1]])
+        found[function] = (tuple(through), ends[through[-1]])
+    return found
 
 
 def has_plain_decorators(
