@@ -369,3 +369,44 @@ def test_known_sessions(body: str) -> None:
 )
 def test_unknown_sessions(body: str) -> None:
     assert _queries(body) == 0
+
+
+IMPORTED_FACTORIES = {
+    "app/__init__.py": "",
+    "app/models.py": (
+        "from sqlalchemy.orm import DeclarativeBase\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\nclass User(Base):\n    pass\n"
+    ),
+    "app/db.py": (
+        "from collections.abc import Iterator\n\n"
+        "from sqlalchemy.orm import Session, scoped_session, sessionmaker\n\n"
+        "SessionLocal = sessionmaker()\nScopedSession = scoped_session(SessionLocal)\n\n\n"
+        "def get_db() -> Iterator[Session]:\n    db = SessionLocal()\n    yield db\n"
+    ),
+    "app/routes.py": (
+        "from fastapi import APIRouter, Depends\n\n"
+        "from .db import ScopedSession, SessionLocal, get_db\n"
+        "from .models import User\n\nrouter = APIRouter()\n\n\n"
+        '@router.get("/users")\n'
+        "async def users(db=Depends(get_db)) -> list[str]:\n"
+        "    return [u.name for u in db.query(User).all()]\n\n\n"
+        "def first_user() -> object:\n    s = SessionLocal()\n"
+        "    return s.query(User).first()\n\n\n"
+        "class Repo:\n    def __init__(self) -> None:\n        self.session = ScopedSession\n\n"
+        "    def all(self) -> object:\n        return self.session.query(User).all()\n"
+    ),
+}
+
+
+def test_sessions_from_factories_and_generator_dependencies_of_another_module() -> None:
+    """`SessionLocal`/`ScopedSession` built in db.py and a `-> Iterator[Session]`
+    dependency there are sessions in routes.py, which imports no SQLAlchemy."""
+    view = project_views(IMPORTED_FACTORIES)["app/routes.py"]
+    settings = LintSettings(enabled=frozenset({"FRL501", "FRL504"}))
+    found = lint_text(IMPORTED_FACTORIES["app/routes.py"], "app/routes.py", settings, view)
+    assert [(d.location.row, d.code) for d in found] == [
+        (10, "FRL504"),
+        (11, "FRL501"),
+        (16, "FRL501"),
+        (24, "FRL501"),
+    ]

@@ -55,6 +55,12 @@ SETTINGS_CLASSES = frozenset(
     }
 )
 ORM_BASES = frozenset({"sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.DeclarativeBaseNoMeta"})
+ITERATOR_TYPES = frozenset(
+    f"{module}.{name}"
+    for module in ("typing", "typing_extensions", "collections.abc")
+    for name in ("Iterator", "Generator", "Iterable", "AsyncIterator", "AsyncGenerator")
+)
+"""A generator dependency's return annotation: FastAPI injects the first argument."""
 DECLARATIVE_BASE_FACTORIES = frozenset(
     {"sqlalchemy.orm.declarative_base", "sqlalchemy.ext.declarative.declarative_base"}
 )
@@ -161,6 +167,12 @@ class ProjectModel:
     classes built on a ``declarative_base()`` result) and those bases."""
     returns: dict[str, str] = field(default_factory=dict)
     """Project function (or method) → the canonical name of its return annotation."""
+    provides: dict[str, str] = field(default_factory=dict)
+    """Project function → the canonical type a dependency on it injects: its return
+    annotation, or what it yields (``-> Iterator[Session]`` provides ``Session``)."""
+    instances: dict[str, str] = field(default_factory=dict)
+    """Module-level ``X = f(...)`` (canonical ``X``) → the canonical name of ``f``
+    (``SessionLocal = sessionmaker(...)``)."""
     called: set[str] = field(default_factory=set)
     awaited: set[str] = field(default_factory=set)
     call_facts: dict[str, CallFacts] = field(default_factory=dict)
@@ -218,10 +230,25 @@ class ProjectModel:
         self.orm_classes = self.subclasses_of(ORM_BASES | declarative_bases) | declarative_bases
         for ref, summary in self.modules.items():
             for function, owner in _functions_with_owner(summary):
-                head = function.returns.head if function.returns is not None else None
+                name = f"{ref.name}.{owner}{function.name}"
+                returns = function.returns
+                head = returns.head if returns is not None else None
                 found = self.resolve(ref, head) if head is not None else None
                 if found is not None:
-                    self.returns[f"{ref.name}.{owner}{function.name}"] = found
+                    self.returns[name] = found
+                    self.provides[name] = found
+                elif returns is not None and returns.generic is not None and returns.args:
+                    generic = self.resolve(ref, returns.generic)
+                    yielded = returns.args[0]
+                    if generic in ITERATOR_TYPES and yielded is not None:
+                        provided = self.resolve(ref, yielded)
+                        if provided is not None:
+                            self.provides[name] = provided
+            for assignment in summary.assignments:
+                if assignment.call is not None:
+                    callee = self.resolve(ref, assignment.call)
+                    if callee is not None:
+                        self.instances[f"{ref.name}.{assignment.name}"] = callee
 
     def subclasses_of(self, seeds: frozenset[str]) -> set[str]:
         """Project classes that (transitively, through bases anywhere) derive from one of

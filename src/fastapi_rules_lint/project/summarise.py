@@ -97,6 +97,13 @@ def annotation(node: ast.expr | None) -> Annotation | None:
         return Annotation(head, tuple(markers), is_annotated=True, opaque_metadata=opaque)
     if isinstance(node, (ast.Name, ast.Attribute)):
         return Annotation(dotted(node))
+    if isinstance(node, ast.Subscript):
+        elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        args = tuple(
+            dotted(element) if isinstance(element, (ast.Name, ast.Attribute)) else None
+            for element in elements
+        )
+        return Annotation(None, generic=dotted(node.value), args=args)
     return Annotation(None)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SUMMARY_FORMAT = 4
+SUMMARY_FORMAT = 5
 """Bumped whenever the shape or meaning of a summary changes (cache key)."""
 
 
@@ -44,6 +44,10 @@ class Annotation:
     is_annotated: bool = False
     opaque_metadata: bool = False
     """``Annotated`` metadata that is not a call (a name: maybe an imported marker)."""
+    generic: str | None = None
+    """For a subscripted type (``Iterator[Session]``): the subscripted name as written."""
+    args: tuple[str | None, ...] = ()
+    """...and its arguments, each as written when it is a name (else None)."""
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,11 @@ class ModuleView:
     returns: Mapping[str, str] = field(default_factory=dict)
     """Project functions among ``names``' values (and this module's own) → the canonical
     name of their return annotation (``get_session`` → ``sqlalchemy.orm.Session``)."""
+    provides: Mapping[str, str] = field(default_factory=dict)
+    """Project functions among ``names``' values → the canonical type a dependency on
+    them injects (``ProjectModel.provides``)."""
+    instances: Mapping[str, str] = field(default_factory=dict)
+    """Module-level ``X = f(...)`` among ``names``' values → canonical ``f``."""
     called_elsewhere: frozenset[str] = frozenset()
     """This module's functions that are called or awaited anywhere in the project."""
     call_facts: Mapping[str, CallFacts] = field(default_factory=dict)
@@ -148,6 +153,12 @@ def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
             for name, found in model.returns.items()
             if name in values or name.startswith(prefix)
         },
+        provides={
+            name: found
+            for name, found in model.provides.items()
+            if name in values or name.startswith(prefix)
+        },
+        instances={name: found for name, found in model.instances.items() if name in values},
         called_elsewhere=own_called,
         call_facts={
             name: model.call_facts[name]

@@ -12,18 +12,18 @@ An expression is a known session (``Kind.SESSION``) when it is:
   another one (``SessionDep = Annotated[Session, Depends(get_db)]``, ``view.aliases``);
 - a dependency's result: ``db = Depends(get_db)`` where ``get_db`` (this module's)
   is annotated ``-> Session``/``Iterator[Session]``/``Generator[Session, ...]`` or
-  yields/returns a known session, or (imported) whose return annotation is ``Session``
-  (``view.returns``). An imported *generator* dependency (``-> Iterator[Session]``
-  in another module) is unknown: module summaries keep only a return annotation's head;
+  yields/returns a known session, or (imported) what the project model says a
+  dependency on it provides (``view.provides``: its return annotation, or what an
+  annotated generator yields); ``Depends(SessionLocal)`` on an imported factory;
+- an imported session factory or ``scoped_session`` (``SessionLocal =
+  sessionmaker(...)`` in ``db.py``, ``view.instances``), called or used as is;
 - a call of a function annotated ``-> Session`` (this module's or imported);
 - ``self.db`` in a method when every binding of ``db`` in the class (a class-level
   annotation, ``self.db = ...`` in any method) is a known session.
 
 A ``scoped_session`` (``Kind.SCOPED``) proxies the session API, so ``.query`` on it
 is a session's. ``AsyncSession``, ``async_sessionmaker`` and ``sessionmaker(class_=...)``
-with another class are not sync sessions. A session factory or ``scoped_session``
-*imported* from another module (``from app.db import SessionLocal``) is unknown: a
-module's view carries no facts about other modules' assignments. A name is known only
+with another class are not sync sessions. A name is known only
 when every binding of it in the innermost scope binding it agrees
 (``semantics.sqlalchemy.scopes``); anything else is unknown, and rules stay silent.
 """
@@ -101,8 +101,11 @@ def might_use_sessions(table: BindingTable, view: ModuleView) -> bool:
     A cheap gate for rules that must also run in modules importing neither."""
     if table.imports_module(*SESSION_MODULES):
         return True
-    return any(alias.head in TYPES for alias in view.aliases.values()) or any(
-        found in TYPES for found in view.returns.values()
+    return (
+        any(alias.head in TYPES for alias in view.aliases.values())
+        or any(found in TYPES for found in view.returns.values())
+        or any(found in TYPES for found in view.provides.values())
+        or any(found in TYPES for found in view.instances.values())
     )
 
 
@@ -196,16 +199,32 @@ class SessionFacts:
                     kind = self._agreed(bindings, where)
                     return Kind.SESSION if kind in (Kind.FACTORY, Kind.SCOPED) else None
         for canonical in self._canonical(target, scope):
-            returned = self._view.returns.get(canonical)
-            if returned is not None:
-                return TYPES.get(returned)
+            provided = self._view.provides.get(canonical)
+            if provided is not None:
+                return TYPES.get(provided)
+            made = self._instance_kind(canonical)
+            if made in (Kind.FACTORY, Kind.SCOPED):
+                return Kind.SESSION  # `Depends(SessionLocal)`: calling it makes a session
         return None
+
+    def _instance_kind(self, canonical: str) -> Kind | None:
+        """What a module-level ``X = sessionmaker(...)`` of another module is."""
+        callee = self._view.instances.get(canonical)
+        kind = TYPES.get(callee) if callee is not None else None
+        return kind if kind in (Kind.FACTORY, Kind.SCOPED) else None
 
     # --- evaluation -------------------------------------------------------------------
     def _expression(self, node: cst.BaseExpression, scope: Scope) -> Kind | None:
         if isinstance(node, cst.Name):
             found = self._lookup(node.value, scope)
-            return self._agreed(*found) if found is not None else None
+            if found is None:
+                return None
+            bindings, where = found
+            if bindings and all(isinstance(b, Imported) for b in bindings):
+                # `from app.db import ScopedSession`: what the project built there.
+                canonical = self._view.canonical(node.value)
+                return self._instance_kind(canonical) if canonical is not None else None
+            return self._agreed(bindings, where)
         if isinstance(node, cst.Attribute):
             return self._self_attribute(node, scope)
         if isinstance(node, cst.Call):
@@ -238,6 +257,8 @@ class SessionFacts:
             returned = self._view.returns.get(name)
             if returned is not None:
                 return TYPES.get(returned)
+            if self._instance_kind(name) is not None:
+                return Kind.SESSION  # `SessionLocal()` with `SessionLocal` built elsewhere
         return None
 
     def _entered(self, item: cst.BaseExpression, scope: Scope) -> Kind | None:
