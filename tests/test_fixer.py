@@ -17,6 +17,7 @@ from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
 from fastapi_rules_lint.lint import linter, registry
 from fastapi_rules_lint.lint.fixer import FixOutcome, fix_text
 from fastapi_rules_lint.lint.linter import LintSettings
+from fastapi_rules_lint.project.view import project_views
 from fastapi_rules_lint.rulebase.rule import NodeFix, Rule
 
 SAFE = Applicability.SAFE
@@ -272,3 +273,20 @@ def test_lifespan_migration_uses_the_file_newline_and_indentation(
         "app = FastAPI(lifespan=lifespan)\r\n\r\n\r\n"
         "async def start():\r\n\tif True:\r\n\t\tprint(1)\r\n"
     )
+
+
+def test_fix_of_the_last_line_of_a_file_without_a_final_newline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """LibCST's ranges of the last statement reach one newline past such a file's end;
+    a fix there still applies, and the file keeps having no final newline."""
+    monkeypatch.setattr(linter, "all_rules", registry.all_rules)  # the real FRL403
+    source = (
+        "from pydantic import BaseModel\n\n\nclass A(BaseModel):\n    x: int\n\n"
+        "    class Config:\n        orm_mode = True"
+    )
+    view = project_views({"app/m.py": source})["app/m.py"]
+    settings = LintSettings(enabled=frozenset({"FRL403"}))
+    fixed = fix_text(source, "app/m.py", settings, project=view)
+    assert not fixed.refusals
+    assert fixed.text.endswith("    model_config = ConfigDict(from_attributes=True)")

@@ -44,9 +44,27 @@ def read_item(item_id: int) -> Item:
 
 
 # Topic modules: each defines `router = APIRouter(...)`, mounted here.
-from app import async_io, conventions, errors, lifespan, type_safety  # noqa: E402
+from app import (  # noqa: E402
+    async_io,
+    contacts,
+    conventions,
+    errors,
+    lifespan,
+    suppliers,
+    type_safety,
+    warehouses,
+)
 
-for topic in (async_io, conventions, errors, lifespan, type_safety):
+for topic in (
+    async_io,
+    contacts,
+    conventions,
+    errors,
+    lifespan,
+    suppliers,
+    type_safety,
+    warehouses,
+):
     app.include_router(topic.router)
 app.mount("/public", errors.public_api)
 app.mount("/status", lifespan.status_app)

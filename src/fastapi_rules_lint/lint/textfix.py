@@ -87,6 +87,7 @@ def text_fix(module: cst.Module, fix: NodeFix, ranges: NodeRanges) -> Fix | None
             return None
         offset = span[0] if before else span[1]
         edits.append(TextEdit(offset, offset, _with_newline(text, newline)))
+    edits = [_within(edit, len(ranges.code), newline) for edit in edits]
     edits.sort(key=lambda edit: (edit.start, edit.end))
     for previous, current in itertools.pairwise(edits):
         if current.start < previous.end or (
@@ -94,6 +95,20 @@ def text_fix(module: cst.Module, fix: NodeFix, ranges: NodeRanges) -> Fix | None
         ):
             return None
     return Fix(fix.applicability, fix.message, tuple(edits), fix.imports)
+
+
+def _within(edit: TextEdit, size: int, newline: str) -> TextEdit:
+    """An edit of the last line of a file without a final newline: LibCST's ranges end
+    one newline past the text there. Clamp to the text, keeping lines apart."""
+    if edit.end <= size:
+        return edit
+    content = edit.content
+    if edit.start >= size:
+        # An insertion after the last line: it starts a line of its own.
+        return TextEdit(size, size, newline + content if content else content)
+    if content.endswith(newline):
+        content = content[: -len(newline)]  # the replaced line had no newline either
+    return TextEdit(edit.start, size, content)
 
 
 def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
