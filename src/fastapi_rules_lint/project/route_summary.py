@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import cast
 
+from fastapi_rules_lint.project.ast_blocks import blocks, chain
 from fastapi_rules_lint.project.summary import RouteRegistration
 
 _HTTP_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "options", "head", "trace"})
@@ -40,9 +40,9 @@ def _statements(body: list[ast.stmt], *, is_conditional: bool) -> Iterator[Route
                 endpoint = _argument(call, "endpoint", 1)
                 route = _route(call, call.func, is_conditional)
                 if route is not None:
-                    yield _with_endpoint(route, _chain(endpoint) if endpoint else None)
+                    yield _with_endpoint(route, chain(endpoint) if endpoint else None)
         else:
-            for block in _blocks(statement):
+            for block in blocks(statement):
                 yield from _statements(block, is_conditional=True)
 
 
@@ -61,7 +61,7 @@ def _decorated(
 
 
 def _route(call: ast.Call, func: ast.Attribute, is_conditional: bool) -> RouteRegistration | None:
-    owner = _chain(func.value)
+    owner = chain(func.value)
     if owner is None:
         return None
     path = _argument(call, "path", 0)
@@ -119,34 +119,3 @@ def _argument(call: ast.Call, keyword: str, position: int) -> ast.expr | None:
         if index == position:
             return arg
     return None
-
-
-def _chain(node: ast.expr) -> str | None:
-    """``a.b.c`` for a chain of names and attributes only."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
-def _blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
-    """The statement lists nested in a compound statement."""
-    if isinstance(statement, (ast.If, ast.For, ast.AsyncFor, ast.While)):
-        yield statement.body
-        yield statement.orelse
-    elif isinstance(statement, (ast.With, ast.AsyncWith)):
-        yield statement.body
-    elif isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
-        block = cast(ast.Try, statement)  # `try`/`except*` (3.11+) have the same fields
-        yield block.body
-        for handler in block.handlers:
-            yield handler.body
-        yield block.orelse
-        yield block.finalbody
-    elif isinstance(statement, ast.Match):
-        for case in statement.cases:
-            yield case.body

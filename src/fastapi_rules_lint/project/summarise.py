@@ -6,8 +6,8 @@ import ast
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from typing import cast
 
+from fastapi_rules_lint.project.ast_blocks import blocks
 from fastapi_rules_lint.project.route_summary import route_registrations
 from fastapi_rules_lint.project.summary import (
     Annotation,
@@ -380,7 +380,7 @@ class _Collector:
             )
         else:
             self.depth += 1
-            for block in _blocks(node):
+            for block in blocks(node):
                 self.statements(block)
             self.depth -= 1
 
@@ -462,22 +462,6 @@ def _dependency_list(node: ast.expr | None) -> tuple[str, ...]:
         if marker is not None and marker.dependency is not None:
             found.append(marker.dependency)
     return tuple(found)
-
-
-def _blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:
-    """The statement lists nested in a compound module-level statement."""
-    if isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While)):
-        yield node.body
-        yield node.orelse
-    elif isinstance(node, (ast.With, ast.AsyncWith)):
-        yield node.body
-    elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-        block = cast(ast.Try, node)  # `try`/`except*` (3.11+) have the same fields
-        yield block.body
-        for handler in block.handlers:
-            yield handler.body
-        yield block.orelse
-        yield block.finalbody
 
 
 def _scan_module(tree: ast.Module) -> tuple[list[str], list[str], list[str], list[str], int]:

@@ -25,7 +25,7 @@ from types import MappingProxyType
 import libcst as cst
 
 from fastapi_rules_lint.semantics.asyncio.blocking import words
-from fastapi_rules_lint.semantics.python.annotations import UNION, unwrap_annotation
+from fastapi_rules_lint.semantics.python.annotations import UNION, unquoted, unwrap_annotation
 
 Qualifier = Callable[[cst.BaseExpression], frozenset[str]]
 
@@ -218,15 +218,10 @@ def annotation_kind(
     from another module), before ``names``."""
     if depth > 4:
         return None
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        if not isinstance(value, str):
-            return None
-        try:
-            node = cst.parse_expression(value)
-        except cst.ParserSyntaxError:
-            return None
-    core, _ = unwrap_annotation(node, names)
+    parsed = unquoted(node)
+    if parsed is None:
+        return None
+    core, _ = unwrap_annotation(parsed, names)
     if isinstance(core, cst.Name):
         aliased = alias(core.value)
         if aliased is not None:

@@ -277,3 +277,16 @@ class _BindingFinder(cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
+
+
+def unquoted(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    """A string annotation's expression (``"Session"`` → ``Session``), the node itself
+    when it is not a string; None when the string is not a valid expression (or a
+    literal LibCST accepts but Python rejects, such as ``"\\N{BOGUS}"``)."""
+    if not isinstance(node, cst.SimpleString):
+        return node
+    try:
+        value = node.evaluated_value
+        return cst.parse_expression(value) if isinstance(value, str) else None
+    except (cst.ParserSyntaxError, SyntaxError, ValueError, UnicodeError, OverflowError):
+        return None

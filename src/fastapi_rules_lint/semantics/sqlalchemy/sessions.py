@@ -36,7 +36,11 @@ from collections.abc import Iterator, Mapping, Sequence
 import libcst as cst
 
 from fastapi_rules_lint.project.view import ModuleView
-from fastapi_rules_lint.semantics.python.annotations import EnclosingFrame, unwrap_annotation
+from fastapi_rules_lint.semantics.python.annotations import (
+    EnclosingFrame,
+    unquoted,
+    unwrap_annotation,
+)
 from fastapi_rules_lint.semantics.python.names import BindingTable, dotted_name
 from fastapi_rules_lint.semantics.sqlalchemy.scopes import (
     Annotated,
@@ -154,15 +158,10 @@ class SessionFacts:
         """The kind an annotation names (see the module docs)."""
         if depth > 4:
             return None
-        if isinstance(node, cst.SimpleString):
-            value = node.evaluated_value
-            if not isinstance(value, str):
-                return None
-            try:
-                node = cst.parse_expression(value)
-            except cst.ParserSyntaxError:
-                return None
-        core, _ = unwrap_annotation(node, lambda n: self._qualified(n, scope))
+        parsed = unquoted(node)
+        if parsed is None:
+            return None
+        core, _ = unwrap_annotation(parsed, lambda n: self._qualified(n, scope))
         if isinstance(core, cst.Subscript):  # scoped_session[Session], sessionmaker[Session]
             core = core.value
         if not isinstance(core, (cst.Name, cst.Attribute)):
