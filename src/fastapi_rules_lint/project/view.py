@@ -56,6 +56,9 @@ class ModuleView:
     returns: Mapping[str, str] = field(default_factory=dict)
     """Project functions among ``names``' values (and this module's own) → the canonical
     name of their return annotation (``get_session`` → ``sqlalchemy.orm.Session``)."""
+    local_dependency_names: frozenset[str] = frozenset()
+    """Names this module passes to ``Depends``/``Security`` that are not module-level
+    names: functions defined inside a function (a factory, a test) of this module."""
     provides: Mapping[str, str] = field(default_factory=dict)
     """Project functions among ``names``' values → the canonical type a dependency on
     them injects (``ProjectModel.provides``)."""
@@ -130,6 +133,7 @@ def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
     def relevant(names_: set[str]) -> frozenset[str]:
         return frozenset(n for n in names_ if n in values or n.startswith(prefix))
 
+    imported = {binding.bound for binding in summary.imports}
     own_called = frozenset(name for name in model.called | model.awaited if name.startswith(prefix))
     return ModuleView(
         module=ref,
@@ -159,6 +163,11 @@ def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
             if name in values or name.startswith(prefix)
         },
         instances={name: found for name, found in model.instances.items() if name in values},
+        local_dependency_names=frozenset(
+            name
+            for name in summary.dependency_references
+            if "." not in name and name not in summary.defined and name not in imported
+        ),
         called_elsewhere=own_called,
         call_facts={
             name: model.call_facts[name]

@@ -19,7 +19,7 @@ from fastapi_rules_lint.semantics.pydantic.v1_api import (
     POSITIONAL_LIMITS,
     SAFE_ARGUMENTS,
 )
-from fastapi_rules_lint.semantics.python.names import dotted_name
+from fastapi_rules_lint.semantics.python.names import class_body_names, dotted_name
 
 _BASE = "from pydantic import BaseModel\n\n\nclass Item(BaseModel):\n    name: str\n\n\n"
 
@@ -252,19 +252,8 @@ def _arguments_keep_meaning(method: str, call: cst.Call) -> bool:
 
 
 def _method_names(class_: cst.ClassDef) -> set[str]:
-    names: set[str] = set()
-    for statement in class_.body.body:
-        if isinstance(statement, cst.FunctionDef):
-            names.add(statement.name.value)
-        elif isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, cst.Assign):
-                    names.update(
-                        t.target.value for t in small.targets if isinstance(t.target, cst.Name)
-                    )
-                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                    names.add(small.target.value)  # a field named `json` or `copy`
-    return names
+    """Methods the class defines and fields it declares (a field named `json`)."""
+    return class_body_names(class_, with_methods=True)
 
 
 class _MethodCalls(cst.CSTVisitor):

@@ -1,26 +1,42 @@
 """FRL405: a Pydantic v1 import (``BaseSettings`` from ``pydantic``, ``GenericModel``,
-``parse_obj_as``, ``pydantic.v1``, …) or a ``__root__`` field."""
+``pydantic.v1``, …), a ``parse_obj_as``/``parse_raw_as`` call or a ``__root__`` field."""
 
 from __future__ import annotations
 
 import libcst as cst
 
 from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.rulebase.edits import NameUse, name_use
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
 from fastapi_rules_lint.semantics.pydantic.models import enclosing_model
-from fastapi_rules_lint.semantics.pydantic.moved import BASE_SETTINGS, MOVED, V1_PACKAGE
+from fastapi_rules_lint.semantics.pydantic.moved import (
+    BASE_SETTINGS,
+    EXTRA_TYPES,
+    MOVED,
+    PARSE_AS,
+    TYPE_ADAPTER,
+    V1_PACKAGE,
+)
 from fastapi_rules_lint.semantics.python.names import dotted_name, import_bindings
 
 _SETTINGS_MODULE = "pydantic_settings"
+_HEAD = "from typing import List\n\nfrom pydantic import BaseModel, parse_obj_as\n\n\n"
+_ITEM = "class Item(BaseModel):\n    id: int\n\n\n"
 
 
 class PydanticV1Import(Rule):
     """## What it does
     Finds imports (and `pydantic.X` uses) of names Pydantic v2 moved, removed or
-    deprecated: `BaseSettings` (now in `pydantic-settings`), `GenericModel`,
-    `parse_obj_as`/`parse_raw_as`/`parse_file_as`, the `Constrained*` classes,
-    `PyObject`, `stricturl`, `pydantic.error_wrappers`; imports of the `pydantic.v1`
-    compatibility layer; and `__root__` fields in models.
+    deprecated: `BaseSettings` (now in `pydantic-settings`), `GenericModel`, the
+    `Constrained*` classes, `PyObject`, `stricturl`, `pydantic.error_wrappers`, `Color`
+    and `PaymentCardNumber` (now in `pydantic-extra-types`) and every other name of
+    Pydantic's own migration tables; imports of the `pydantic.v1` compatibility layer;
+    and `__root__` fields in models.
+
+    `parse_obj_as`, `parse_raw_as` and `parse_file_as` are reported where they are
+    called, since that is the code to change (and where the fix goes); their import is
+    reported instead only when the module calls them nowhere (say, it passes
+    `parse_obj_as` around as a value). After the calls are fixed the import goes away.
 
     Imports inside `try:` and `if` blocks are left alone: that is how code supporting
     both major versions is written (`try: from pydantic import BaseSettings` /
@@ -36,21 +52,44 @@ class PydanticV1Import(Rule):
     ## Example
     ```python
     from pydantic import BaseModel, BaseSettings, parse_obj_as
+
+    items = parse_obj_as(list[Item], rows)
     ```
 
     ## Use instead
     ```python
     from pydantic import BaseModel, TypeAdapter
     from pydantic_settings import BaseSettings
+
+    items = TypeAdapter(list[Item]).validate_python(rows)
     ```
 
     ## Fix safety
     Safe for `BaseSettings`: the import moves to `pydantic_settings` (merged into an
     existing `from pydantic_settings import ...`; the `pydantic` import keeps its
     other names), and `pydantic.BaseSettings` becomes `pydantic_settings.BaseSettings`.
-    It needs the `pydantic-settings` package, as v2 does. Everything else has no fix:
-    the code using the name has to change (`TypeAdapter(T).validate_python(x)`,
-    `class Page(BaseModel, Generic[T])`, `RootModel[list[Item]]` with `.root`).
+    It needs the `pydantic-settings` package, as v2 does.
+
+    Safe for a call `parse_obj_as(T, x)` → `TypeAdapter(T).validate_python(x)` and
+    `parse_raw_as(T, b)` → `TypeAdapter(T).validate_json(b)`, with exactly two
+    positional arguments and no comment inside (anything else: no fix). v2's
+    deprecated `parse_obj_as` is that very call; `validate_json` is what v2's migration
+    guide gives for `parse_raw_as` (v1 parsed the JSON, then validated the Python
+    value: the same result, except that strict types accept JSON strings for dates,
+    UUIDs and the like). `TypeAdapter` is imported from `pydantic` (merged into an
+    existing `from pydantic import ...`; `pydantic.TypeAdapter` when the call was
+    `pydantic.parse_obj_as(...)`), and an import of `parse_obj_as` left unused is
+    removed.
+
+    Unsafe for `Color` (`pydantic.color.Color`): the import moves to
+    `pydantic_extra_types.color`, whose `Color` is v1's class unchanged, but the
+    `pydantic-extra-types` package must be installed. `PaymentCardNumber` and
+    `PaymentCardBrand` have no fix: `pydantic_extra_types.payment` knows more brands
+    and card lengths, so the same numbers validate differently.
+
+    Everything else has no fix: the code using the name has to change
+    (`class Page(BaseModel, Generic[T])`, `RootModel[list[Item]]` with `.root`, reading
+    the file before `TypeAdapter(T).validate_json(...)` for `parse_file_as`).
     """
 
     code = "FRL405"
@@ -108,12 +147,60 @@ class PydanticV1Import(Rule):
             at=("4:31-4:43", "5:6-5:17", "15:5-15:13"),
             note="no fix: the classes must change",
         ),
+        Flagged(
+            _HEAD + _ITEM + "def items(rows: list[dict]) -> List[Item]:\n"
+            "    return parse_obj_as(List[Item], rows)\n",
+            at=("11:12-11:42",),
+            fixed="from typing import List\n\nfrom pydantic import BaseModel, TypeAdapter\n\n\n"
+            + _ITEM
+            + "def items(rows: list[dict]) -> List[Item]:\n"
+            "    return TypeAdapter(List[Item]).validate_python(rows)\n",
+            note="the call is reported and fixed; the import left unused goes",
+        ),
+        Flagged(
+            "import pydantic\n\n\ndef ids(raw: bytes) -> list[int]:\n"
+            "    return pydantic.parse_raw_as(list[int], raw)\n",
+            at=("5:12-5:49",),
+            fixed="import pydantic\n\n\ndef ids(raw: bytes) -> list[int]:\n"
+            "    return pydantic.TypeAdapter(list[int]).validate_json(raw)\n",
+        ),
+        Flagged(
+            _HEAD + _ITEM + "first = parse_obj_as(Item, {'id': 1}, type_name='First')\n"
+            "second = parse_obj_as(\n    Item,  # the model\n    {'id': 2},\n)\n",
+            at=("10:9-10:57", "11:10-14:2"),
+            note="no fix: a keyword argument, a comment inside",
+        ),
+        Flagged(
+            "from pydantic import parse_obj_as\n\nPARSERS = {'obj': parse_obj_as}\n",
+            at=("1:22-1:34",),
+            note="never called: the import is reported",
+        ),
+        Flagged(
+            "from pydantic import BaseModel\nfrom pydantic.color import Color\n\n\n"
+            "class Theme(BaseModel):\n    accent: Color\n",
+            at=("2:28-2:33",),
+            fixed="from pydantic import BaseModel\nfrom pydantic_extra_types.color import Color\n"
+            "\n\nclass Theme(BaseModel):\n    accent: Color\n",
+            unsafe=True,
+            note="unsafe: needs the `pydantic-extra-types` package",
+        ),
+        Flagged(
+            "from pydantic import BaseModel, PaymentCardNumber\n\n\n"
+            "class Card(BaseModel):\n    number: PaymentCardNumber\n",
+            at=("1:33-1:50",),
+            note="no fix: `pydantic_extra_types.payment` validates differently",
+        ),
     )
 
     def setup(self) -> None:
         self._compat_depth = 0
         self._in_import = 0
         self._line: cst.SimpleStatementLine | None = None
+        self._parse_imports: list[tuple[cst.ImportAlias, str, str]] = []
+        """(alias, qualified name, bound name) of each ``parse_*_as`` import."""
+        self._compat_names: set[str] = set()
+        self._called: set[str] = set()
+        self._reported_funcs: set[int] = set()
 
     # --- where we are --------------------------------------------------------------
     def visit_Try(self, node: cst.Try) -> None:
@@ -146,7 +233,12 @@ class PydanticV1Import(Rule):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._in_import += 1
-        if self._compat_depth or node.relative or isinstance(node.names, cst.ImportStar):
+        if node.relative or isinstance(node.names, cst.ImportStar):
+            return
+        if self._compat_depth:
+            self._compat_names.update(
+                bound for bound, qualified in import_bindings(node) if qualified in PARSE_AS
+            )
             return
         module = dotted_name(node.module) if node.module is not None else None
         if module is None:
@@ -155,15 +247,26 @@ class PydanticV1Import(Rule):
             assert node.module is not None
             self._report_v1(node.module, module)
             return
-        for alias, (_, qualified) in zip(node.names, import_bindings(node), strict=True):
+        for alias, (bound, qualified) in zip(node.names, import_bindings(node), strict=True):
             if qualified == V1_PACKAGE:
                 self._report_v1(alias, qualified)
+            elif qualified in PARSE_AS:
+                self._parse_imports.append((alias, qualified, bound))
             elif qualified in MOVED:
-                fix = self._settings_import_fix(node, alias) if qualified in BASE_SETTINGS else None
-                self.report(alias, fix=fix, name=qualified, advice=MOVED[qualified])
+                self.report(
+                    alias,
+                    fix=self._import_fix(node, alias, qualified),
+                    name=qualified,
+                    advice=MOVED[qualified],
+                )
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
         self._in_import -= 1
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for alias, qualified, bound in self._parse_imports:
+            if bound not in self._called:
+                self.report(alias, name=qualified, advice=MOVED[qualified])
 
     def _report_v1(self, node: cst.CSTNode, name: str) -> None:
         self.report(
@@ -172,16 +275,33 @@ class PydanticV1Import(Rule):
 
     # --- uses through the module (`pydantic.BaseSettings`) -----------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if self._in_import:
+        if self._in_import or id(node) in self._reported_funcs:
             return
         for qualified in self.context.qualified_names(node):
             if qualified in MOVED:
-                fix = self._settings_attribute_fix(node) if qualified in BASE_SETTINGS else None
+                fix = self._attribute_fix(node, qualified)
                 self.report(node, fix=fix, name=qualified, advice=MOVED[qualified])
                 return
             if qualified == V1_PACKAGE:
                 self._report_v1(node, qualified)
                 return
+
+    # --- `parse_obj_as(T, x)` calls ------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if self._in_import or (isinstance(func, cst.Name) and func.value in self._compat_names):
+            return
+        for qualified in self.context.qualified_names(func):
+            if qualified in PARSE_AS:
+                break
+        else:
+            return
+        if isinstance(func, cst.Name):
+            self._called.add(func.value)
+        self._reported_funcs.add(id(func))
+        method = PARSE_AS[qualified]
+        fix = self._parse_as_fix(node, method) if method is not None else None
+        self.report(node, fix=fix, name=qualified, advice=MOVED[qualified])
 
     # --- `__root__` fields -------------------------------------------------------------
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
@@ -199,19 +319,69 @@ class PydanticV1Import(Rule):
         self.report(target, name="__root__", advice="is a v1 custom root type; use `RootModel`")
 
     # --- fixes ---------------------------------------------------------------------
-    def _settings_attribute_fix(self, node: cst.Attribute) -> NodeFix | None:
-        if self.context.table.bindings.get(_SETTINGS_MODULE, {_SETTINGS_MODULE}) != {
-            _SETTINGS_MODULE
-        }:
+    def _parse_as_fix(self, node: cst.Call, method: str) -> NodeFix | None:
+        args = node.args
+        if len(args) != 2 or any(arg.keyword is not None or arg.star for arg in args):
             return None
+        if _has_comment(node):
+            return None  # it would be lost
+        func = node.func
+        imports: tuple[ImportRequest, ...] = ()
+        adapter: cst.BaseExpression
+        if isinstance(func, cst.Attribute) and self.context.qualified_names(func.value) == {
+            "pydantic"
+        }:
+            adapter = cst.Attribute(value=func.value, attr=cst.Name("TypeAdapter"))
+        else:
+            use = name_use(self.context, "TypeAdapter", TYPE_ADAPTER)
+            if use is NameUse.TAKEN:
+                return None
+            adapter = cst.Name("TypeAdapter")
+            if use is NameUse.FREE:
+                imports = (ImportRequest("pydantic", "TypeAdapter"),)
+        type_, value = (arg.value for arg in args)
+        replacement = node.with_changes(
+            func=cst.Attribute(
+                value=cst.Call(func=adapter, args=(cst.Arg(type_),)), attr=cst.Name(method)
+            ),
+            args=(cst.Arg(value),),
+            whitespace_after_func=cst.SimpleWhitespace(""),
+            whitespace_before_args=cst.SimpleWhitespace(""),
+        )
         return NodeFix(
-            message="Use `pydantic_settings.BaseSettings`",
+            message=f"Use `TypeAdapter(...).{method}(...)`",
             applicability=Applicability.SAFE,
-            replacements=((node, cst.parse_expression("pydantic_settings.BaseSettings")),),
-            imports=(ImportRequest(_SETTINGS_MODULE, None),),
+            replacements=((node, replacement),),
+            imports=imports,
         )
 
-    def _settings_import_fix(self, node: cst.ImportFrom, alias: cst.ImportAlias) -> NodeFix | None:
+    def _attribute_fix(self, node: cst.Attribute, qualified: str) -> NodeFix | None:
+        if qualified in BASE_SETTINGS:
+            target, applicability = _SETTINGS_MODULE, Applicability.SAFE
+        elif qualified in EXTRA_TYPES:
+            target, applicability = EXTRA_TYPES[qualified], Applicability.UNSAFE
+        else:
+            return None
+        top = target.split(".")[0]
+        if self.context.table.bindings.get(top, {top}) != {top}:
+            return None
+        written = f"{target}.{node.attr.value}"
+        return NodeFix(
+            message=f"Use `{written}`",
+            applicability=applicability,
+            replacements=((node, cst.parse_expression(written)),),
+            imports=(ImportRequest(target, None),),
+        )
+
+    def _import_fix(
+        self, node: cst.ImportFrom, alias: cst.ImportAlias, qualified: str
+    ) -> NodeFix | None:
+        if qualified in BASE_SETTINGS:
+            target, applicability = _SETTINGS_MODULE, Applicability.SAFE
+        elif qualified in EXTRA_TYPES:
+            target, applicability = EXTRA_TYPES[qualified], Applicability.UNSAFE
+        else:
+            return None
         line = self._line
         if (
             line is None
@@ -226,7 +396,7 @@ class PydanticV1Import(Rule):
         rest = [name for name in node.names if name is not alias]
         replacements: list[tuple[cst.CSTNode, cst.CSTNode | None]] = []
         insertions: tuple[tuple[cst.CSTNode, str, bool], ...] = ()
-        existing = self._settings_import()
+        existing = self._top_import_from(target)
         if existing is not None:
             names = list(existing.names) if isinstance(existing.names, (list, tuple)) else []
             if not names or existing.rpar is not None:
@@ -240,24 +410,24 @@ class PydanticV1Import(Rule):
                 replacements.append((line, None))
             else:
                 replacements.append(
-                    (node.module, cst.Name(_SETTINGS_MODULE))  # type: ignore[arg-type]
+                    (node.module, cst.parse_expression(target))  # type: ignore[arg-type]
                 )
         else:
             if node.names[-1] is alias:  # the new last name takes the old one's comma
                 rest[-1] = rest[-1].with_changes(comma=alias.comma)
             replacements.append((node, node.with_changes(names=rest)))
             if existing is None:
-                text = f"from {_SETTINGS_MODULE} import {cst.Module([]).code_for_node(moved)}\n"
+                text = f"from {target} import {cst.Module([]).code_for_node(moved)}\n"
                 insertions = ((line, text, False),)
         return NodeFix(
-            message="Import `BaseSettings` from `pydantic_settings`",
-            applicability=Applicability.SAFE,
+            message=f"Import `{qualified.rpartition('.')[2]}` from `{target}`",
+            applicability=applicability,
             replacements=tuple(replacements),
             text_insertions=insertions,
         )
 
-    def _settings_import(self) -> cst.ImportFrom | None:
-        """The module's top-level ``from pydantic_settings import ...``, if any."""
+    def _top_import_from(self, module: str) -> cst.ImportFrom | None:
+        """The module's top-level ``from <module> import ...``, if any."""
         for statement in self.context.module.body:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
@@ -266,8 +436,23 @@ class PydanticV1Import(Rule):
                     isinstance(small, cst.ImportFrom)
                     and not small.relative
                     and small.module is not None
-                    and dotted_name(small.module) == _SETTINGS_MODULE
+                    and dotted_name(small.module) == module
                     and not isinstance(small.names, cst.ImportStar)
                 ):
                     return small
         return None
+
+
+class _Comments(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found = True
+
+
+def _has_comment(node: cst.CSTNode) -> bool:
+    finder = _Comments()
+    node.visit(finder)
+    return finder.found

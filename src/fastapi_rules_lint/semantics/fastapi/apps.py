@@ -173,7 +173,9 @@ def is_app_constructor(
 
 def analyse_module(module: cst.Module, table: BindingTable, view: ModuleView) -> FastAPIModule:
     """Collect the module's apps, registrations and dependencies from its top level."""
-    uses_fastapi = table.imports_module("fastapi", "starlette")
+    # A module that builds routes on a project router (`router = AirflowRouter()`)
+    # need not import FastAPI itself.
+    uses_fastapi = table.imports_module("fastapi", "starlette") or bool(view.router_classes)
     facts = FastAPIModule(uses_fastapi=uses_fastapi, view=view)
     if not uses_fastapi:
         return facts
@@ -183,7 +185,7 @@ def analyse_module(module: cst.Module, table: BindingTable, view: ModuleView) ->
     prefix = f"{view.module.name}." if view.module is not None else ""
     facts.dependency_names = frozenset(
         name.removeprefix(prefix) for name in view.dependencies if name.startswith(prefix)
-    )
+    ) | view.local_dependency_names
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue

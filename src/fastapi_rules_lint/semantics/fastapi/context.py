@@ -156,7 +156,24 @@ class ModuleContext:
             frame.locals[param.name.value] = frozenset()
         self.functions.append(frame)
         self.scopes.append(frame)
+        if self.fastapi.uses_fastapi:
+            frame.local_apps.update(self._app_parameters(node))
         return frame
+
+    def _app_parameters(self, node: cst.FunctionDef | cst.Lambda) -> Iterator[str]:
+        """Parameters annotated as an app or router (``def init_views(app: FastAPI)``):
+        routes decorated with them inside the function are routes."""
+        view = self.fastapi.view
+        for param in all_params(node.params):
+            if param.annotation is None:
+                continue
+            annotation = param.annotation.annotation
+            written = dotted_name(annotation)
+            is_custom = written is not None and view.canonical(written) in view.router_classes
+            if is_custom or not self.signature_qualified_names(annotation).isdisjoint(
+                APP_CONSTRUCTORS
+            ):
+                yield param.name.value
 
     def leave_function(self) -> None:
         """Pop the innermost function."""

@@ -37,7 +37,9 @@ DEPRECATED_MOVED_IN_V2: Mapping[str, str] = MappingProxyType(
         "pydantic.json:timedelta_isoformat": "pydantic.deprecated.json:timedelta_isoformat",
         "pydantic.decorator:validate_arguments": "pydantic.deprecated.decorator:validate_arguments",
         "pydantic.class_validators:validator": "pydantic.deprecated.class_validators:validator",
-        "pydantic.class_validators:root_validator": "pydantic.deprecated.class_validators:root_validator",
+        "pydantic.class_validators:root_validator": (
+            "pydantic.deprecated.class_validators:root_validator"
+        ),
         "pydantic.config:BaseConfig": "pydantic.deprecated.config:BaseConfig",
         "pydantic.config:Extra": "pydantic.deprecated.config:Extra",
     }

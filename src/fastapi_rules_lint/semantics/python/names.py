@@ -205,3 +205,21 @@ def resolve(
     if not rest:
         return bases
     return frozenset(f"{base}.{rest}" for base in bases)
+
+
+def class_body_names(node: cst.ClassDef, *, with_methods: bool = False) -> set[str]:
+    """Names a class body binds by (annotated) assignment — fields, ``__table__`` —
+    and, with ``with_methods``, by ``def``."""
+    names: set[str] = set()
+    for statement in node.body.body:
+        if with_methods and isinstance(statement, cst.FunctionDef):
+            names.add(statement.name.value)
+        elif isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign):
+                    names.update(
+                        t.target.value for t in small.targets if isinstance(t.target, cst.Name)
+                    )
+                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    names.add(small.target.value)
+    return names

@@ -16,6 +16,7 @@ import libcst as cst
 
 from fastapi_rules_lint.project.model import DECLARATIVE_BASE_FACTORIES
 from fastapi_rules_lint.project.view import ModuleView
+from fastapi_rules_lint.semantics.python.names import class_body_names
 
 DECLARATIVE_FACTORIES = DECLARATIVE_BASE_FACTORIES | {
     "sqlalchemy.orm.decl_api.declarative_base",
@@ -100,18 +101,6 @@ def is_declarative_class(node: cst.ClassDef, view: ModuleView) -> bool:
     canonical = view.own(node.name.value)
     if canonical is None or canonical not in view.orm_classes:
         return False
-    return "__table__" not in _class_assignments(node)
+    return "__table__" not in class_body_names(node)
 
 
-def _class_assignments(node: cst.ClassDef) -> set[str]:
-    names: set[str] = set()
-    for statement in node.body.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, cst.Assign):
-                    names.update(
-                        t.target.value for t in small.targets if isinstance(t.target, cst.Name)
-                    )
-                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                    names.add(small.target.value)
-    return names
