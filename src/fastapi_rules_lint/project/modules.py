@@ -53,14 +53,37 @@ def module_ref(
     project_root: Path,
     source_roots: Sequence[Path] = (),
     is_file: Callable[[Path], bool] = Path.is_file,
+    packages: dict[Path, tuple[str, tuple[str, ...]]] | None = None,
 ) -> ModuleRef | None:
-    """The module ``path`` (a ``.py``/``.pyi`` file) is, or None when it has no valid name."""
+    """The module ``path`` (a ``.py``/``.pyi`` file) is, or None when it has no valid name.
+
+    ``packages`` memoises ``package_of`` per folder across calls (a project's files)."""
     absolute = Path(os.path.abspath(path))
-    root = Path(os.path.abspath(project_root))
+    folder = absolute.parent
+    found = packages.get(folder) if packages is not None else None
+    if found is None:
+        found = package_of(folder, project_root, source_roots, is_file)
+        if packages is not None:
+            packages[folder] = found
+    relative, package = found
     stem = absolute.stem
     is_package = stem == "__init__"
-    parts: list[str] = [] if is_package else [stem]
-    folder = absolute.parent
+    parts = package if is_package else (*package, stem)
+    if not parts or not all(part.isidentifier() for part in parts):
+        return None
+    return ModuleRef(relative, ".".join(parts), is_package)
+
+
+def package_of(
+    folder: Path,
+    project_root: Path,
+    source_roots: Sequence[Path] = (),
+    is_file: Callable[[Path], bool] = Path.is_file,
+) -> tuple[str, tuple[str, ...]]:
+    """The source root of the modules in ``folder`` (posix, relative to the project
+    root) and the dotted package ``folder`` is there (empty at a source root)."""
+    root = Path(os.path.abspath(project_root))
+    parts: list[str] = []
     configured = [Path(os.path.abspath(r)) for r in source_roots]
     holding = [r for r in configured if r == folder or r in folder.parents]
     if holding:
@@ -77,11 +100,8 @@ def module_ref(
             # (`open_webui/routers/`): still part of the dotted name.
             parts.append(folder.name)
             folder = folder.parent
-    name = ".".join(reversed(parts))
-    if not name or not all(part.isidentifier() for part in parts):
-        return None
     try:
         relative = folder.relative_to(root).as_posix()
     except ValueError:
         relative = folder.as_posix()
-    return ModuleRef(relative, name, is_package)
+    return relative, tuple(reversed(parts))

@@ -195,11 +195,35 @@ def _is_path_params(node: ast.expr) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == "path_params"
 
 
-def _own_nodes(statement: ast.stmt) -> Iterator[ast.AST]:
-    """Every node of ``statement`` that belongs to this scope (not nested defs/classes/lambdas)."""
-    stack: list[ast.AST] = [statement]
+def _push_children(stack: list[object], node: ast.AST) -> None:
+    """``ast.iter_child_nodes`` without its generators: a third faster, and the walks
+    are most of a summary's cost. Non-nodes (``None`` defaults, names of ``global``)
+    are pushed too and skipped when popped."""
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            stack.extend(value)
+        elif isinstance(value, ast.AST):
+            stack.append(value)
+
+
+def _walk(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``tree``, parents before their children (like ``ast.walk``)."""
+    stack: list[object] = [tree]
     while stack:
         node = stack.pop()
+        if isinstance(node, ast.AST):
+            yield node
+            _push_children(stack, node)
+
+
+def _own_nodes(statement: ast.stmt) -> Iterator[ast.AST]:
+    """Every node of ``statement`` that belongs to this scope (not nested defs/classes/lambdas)."""
+    stack: list[object] = [statement]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, ast.AST):
+            continue
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             if node is not statement:
                 # Decorators and defaults are evaluated in this scope.
@@ -215,7 +239,7 @@ def _own_nodes(statement: ast.stmt) -> Iterator[ast.AST]:
             if isinstance(node, ast.ClassDef):
                 continue
         yield node
-        stack.extend(ast.iter_child_nodes(node))
+        _push_children(stack, node)
 
 
 def _decorator_names(decorators: Iterable[ast.expr]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -471,7 +495,7 @@ def _scan_module(tree: ast.Module) -> tuple[list[str], list[str], list[str], lis
     called: set[str] = set()
     awaited: set[str] = set()
     route_decorators = 0
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Call):
             callee = dotted(node.func) if isinstance(node.func, (ast.Name, ast.Attribute)) else None
             if callee is None:

@@ -135,8 +135,18 @@ class Workspace:
         digests: list[str] = []
         refs: dict[str, ModuleRef] = {}
         kept: set[str] = set()
+        markers: dict[Path, bool] = {}
+        packages: dict[Path, tuple[str, tuple[str, ...]]] = {}
+
+        def is_package_marker(marker: Path) -> bool:
+            # Every module of a folder asks about the same `__init__.py` files.
+            found = markers.get(marker)
+            if found is None:
+                found = markers[marker] = marker.is_file()
+            return found
+
         for key, path in sorted(paths.items()):
-            ref = module_ref(path, root, source_roots)
+            ref = module_ref(path, root, source_roots, is_package_marker, packages)
             if ref is None or ref in modules:
                 continue  # no importable name, or a .pyi beside its .py: the first wins
             relative = _relative(path, root)
