@@ -151,7 +151,7 @@ class PydanticV1Import(Rule):
             _HEAD + _ITEM + "def items(rows: list[dict]) -> List[Item]:\n"
             "    return parse_obj_as(List[Item], rows)\n",
             at=("11:12-11:42",),
-            fixed="from typing import List\n\nfrom pydantic import BaseModel, TypeAdapter\n\n\n"
+            fixed="from typing import List\n\nfrom pydantic import TypeAdapter, BaseModel\n\n\n"
             + _ITEM
             + "def items(rows: list[dict]) -> List[Item]:\n"
             "    return TypeAdapter(List[Item]).validate_python(rows)\n",
