@@ -17,10 +17,21 @@ In one process, over the same decoded texts, each best of ``--repeat`` runs:
 Ratios use CPU time (wall time is printed too): on a shared machine wall time mostly
 measures the neighbours.
 
+The project model (``runner.workspace``): its cold build (discover, summarise every
+module, build the model) against a cold ``checker (ALL)`` pass, which includes it (target
+<= 10%), and one file of a warm project (summary cache present, diagnostics cache empty)
+against the same file as a project of its own (target <= 1.5x), in-process and as CLI
+subprocesses.
+
 Then, as subprocesses over the same tree: our CLI, fixit and flake8 with
 flake8-annotations + flake8-async. The external tools live in their own virtualenv
 (``--tools-venv``) so their dependencies never touch ours; they are skipped, with the
 reason printed, when they cannot be installed (offline) or with ``--no-external``.
+
+The corpus folders are copied (their Python files) to ``.corpus/bench/`` with a
+``.fastapi-rules.toml`` of their own, so that they are one project: the sdist itself sits
+in this repository's git checkout, whose root (and ``.gitignore``) would otherwise make
+every corpus file a project of its own.
 """
 
 from __future__ import annotations
@@ -30,8 +41,10 @@ import gc
 import json
 import platform
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Mapping, Sequence
@@ -41,19 +54,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "src"))
+# Last, so that the checker measured in-process is the one the CLI rows run: the
+# installed one (this checkout's src/ in a development install) or ``PYTHONPATH``'s.
+sys.path.append(str(ROOT / "src"))
 
 import libcst as cst  # noqa: E402
 
 from fastapi_rules_lint.engine.source import SourceDecodeError, decode_source  # noqa: E402
 from fastapi_rules_lint.lint.linter import LintSettings, lint_text  # noqa: E402
 from fastapi_rules_lint.lint.registry import all_rules, select_codes  # noqa: E402
+from fastapi_rules_lint.project.model import ProjectModel  # noqa: E402
+from fastapi_rules_lint.runner.summaries import CACHE_NAME  # noqa: E402
 from fastapi_rules_lint.runner.workspace import Workspace  # noqa: E402
 from tests.corpus import FASTAPI_VERSION, fastapi_sdist  # noqa: E402
 
 TOOLS = ("fixit", "flake8", "flake8-annotations", "flake8-async")
 QUICK_FILES = 3
 SUBPROCESS_TIMEOUT = 900
+BENCH_DIR = ROOT / ".corpus" / "bench"
+CACHE_DIR = ".fastapi_rules_cache"
+"""The default ``cache-dir`` (the benchmark projects' config leaves it alone)."""
+MODEL_TARGET = 0.10
+SINGLE_FILE_TARGET = 1.5
 
 
 @dataclass
@@ -101,6 +123,31 @@ def best_of(repeat: int, action: Callable[[], object]) -> tuple[float, float]:
     return best_cpu, best_wall
 
 
+def bench_root(sdist: Path, parts: Sequence[str]) -> Path:
+    """A copy of the Python files of ``parts`` of the sdist, made once, with a
+    ``.fastapi-rules.toml`` (default settings) that makes it one project."""
+    target = BENCH_DIR / f"{sdist.name}-{'+'.join(parts)}"
+    marker = target / ".copied"
+    if marker.exists():
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    for part in parts:
+        shutil.copytree(
+            sdist / part,
+            target / part,
+            ignore=lambda folder, names: [
+                n for n in names if not n.endswith((".py", ".pyi")) and
+                not (Path(folder) / n).is_dir()
+            ],
+        )
+    (target / ".fastapi-rules.toml").write_text(
+        "# Written by benchmarks/run.py: the project root (default settings).\n",
+        encoding="utf-8",
+    )
+    marker.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return target
+
+
 def load_corpus(root: Path, parts: Sequence[str], limit: int | None) -> list[tuple[str, str]]:
     """(path relative to ``root``, decoded text) for every Python file, sorted."""
     files = sorted(path for part in parts for path in (root / part).rglob("*.py"))
@@ -131,16 +178,19 @@ def parse_and_traverse(
         cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([visitor()])
 
 
-def check_all(corpus: Sequence[tuple[str, str]], settings: LintSettings) -> int:
-    """What the CLI does in-process: index the project, lint every file."""
+def check_all(root: Path, corpus: Sequence[tuple[str, str]], settings: LintSettings) -> int:
+    """What ``check --no-cache`` does in-process: build the project model (no summary
+    cache), lint every file with its view."""
     workspace = Workspace(use_cache=False)
     return sum(
-        len(lint_text(text, path, settings, workspace.view_for(Path(path), text)))
+        len(lint_text(text, path, settings, workspace.view_for(root / path, text)))
         for path, text in corpus
     )
 
 
-def per_rule_costs(corpus: Sequence[tuple[str, str]], repeat: int) -> list[tuple[str, float]]:
+def per_rule_costs(
+    root: Path, corpus: Sequence[tuple[str, str]], repeat: int
+) -> list[tuple[str, float]]:
     """CPU seconds each rule adds to the engine alone (FRL001: parse, context, walk).
 
     The engine-alone run is measured again right before each rule and the difference
@@ -153,9 +203,10 @@ def per_rule_costs(corpus: Sequence[tuple[str, str]], repeat: int) -> list[tuple
     for rule in all_rules():
         if rule.code in base_settings.enabled:
             continue
-        base = best_of(repeat, partial(check_all, corpus, base_settings))[0]
+        base = best_of(repeat, partial(check_all, root, corpus, base_settings))[0]
         settings = LintSettings(base_settings.enabled | {rule.code})
-        costs.append((rule.code, best_of(repeat, partial(check_all, corpus, settings))[0] - base))
+        cost = best_of(repeat, partial(check_all, root, corpus, settings))[0] - base
+        costs.append((rule.code, cost))
         bases.append(base)
     return [("engine alone (FRL001)", min(bases, default=0.0)), *costs]
 
@@ -169,6 +220,119 @@ def peak_memory(action: Callable[[], object]) -> int:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+# --- the project model -------------------------------------------------------------------
+
+
+def model_rows(root: Path, anchor: Path, repeat: int) -> list[Row]:
+    """The project model's build: cold (no summary cache: discover, summarise every
+    module, build), warm (a new ``Workspace`` reading the summary cache) and the model
+    alone (``ProjectModel.build`` from the summaries). Leaves the summary cache filled."""
+    cold = best_of(repeat, lambda: Workspace(use_cache=False).project_for(anchor))
+    modules = Workspace().project_for(anchor).model.modules  # fills the summary cache
+    warm = best_of(repeat, lambda: Workspace().project_for(anchor))
+    model = best_of(repeat, lambda: ProjectModel.build(modules))
+    cache = root / CACHE_DIR / CACHE_NAME
+    size = cache.stat().st_size if cache.exists() else 0
+    return [
+        Row("project model, cold", *cold, f"{len(modules)} modules: discover+summarise+build",
+            "project model"),
+        Row("project model, warm", *warm,
+            f"summary cache {size / 2**20:.1f} MiB, {size // max(1, len(modules))} B/module",
+            "project model"),
+        Row("project model, build only", *model, "ProjectModel.build from summaries",
+            "project model"),
+    ]
+
+
+def single_file(root: Path, corpus: Sequence[tuple[str, str]], chosen: str | None) -> str:
+    """The file of the single-file rows: ``chosen``, else the first that imports FastAPI."""
+    if chosen is not None:
+        return chosen
+    for path, text in corpus:
+        if "from fastapi" in text or "import fastapi" in text:
+            return path
+    return corpus[0][0]
+
+
+def alone_copy(root: Path, relative: str) -> Path:
+    """``relative`` copied into a fresh folder outside any project: a project of its own
+    (no settings file, no VCS root: the working folder is the root)."""
+    folder = Path(tempfile.mkdtemp(prefix="frl-alone-"))
+    target = folder / Path(relative).name
+    shutil.copyfile(root / relative, target)
+    return target
+
+
+def single_file_in_process(
+    root: Path, relative: str, alone: Path, settings: LintSettings, repeat: int
+) -> list[Row]:
+    """Lint one file with its warm project's view vs the same file as its own project,
+    in-process (each run a new ``Workspace``, as a new CLI process would be)."""
+    text = (root / relative).read_text(encoding="utf-8")
+
+    def warm() -> None:
+        view = Workspace().view_for(root / relative, text)
+        lint_text(text, relative, settings, view)
+
+    def by_itself() -> None:
+        view = Workspace(use_cache=False, cwd=alone.parent).view_for(alone, text)
+        lint_text(text, alone.name, settings, view)
+
+    Workspace().project_for(root / relative)  # the summary cache is present
+    group = "single file (in-process)"
+    return [
+        Row("file alone (own project)", *best_of(repeat, by_itself), "the reference", group),
+        Row("file of the warm project", *best_of(repeat, warm),
+            "summary cache read, model built", group),
+    ]
+
+
+def _time_prepared(
+    name: str, command: Sequence[str], cwd: Path, repeat: int, prepare: Callable[[], None],
+    group: str, note: str,
+) -> Row:
+    """Like ``time_command``, with ``prepare()`` (untimed) before each run."""
+    best_wall = best_cpu = float("inf")
+    for _ in range(repeat):
+        prepare()
+        start_cpu, start_wall = _children_cpu(), time.perf_counter()
+        try:
+            result = _run(command, cwd)
+        except (OSError, subprocess.SubprocessError) as error:
+            return Row(name, None, None, f"failed: {error}", group)
+        best_wall = min(best_wall, time.perf_counter() - start_wall)
+        best_cpu = min(best_cpu, _children_cpu() - start_cpu)
+        if result.returncode not in (0, 1):
+            detail = (result.stderr or result.stdout).strip().splitlines()
+            return Row(name, None, None,
+                       f"failed (exit {result.returncode}): {detail[-1] if detail else ''}",
+                       group)
+    return Row(name, best_cpu, best_wall, note, group)
+
+
+def single_file_cli(root: Path, relative: str, alone: Path, repeat: int) -> list[Row]:
+    """``check FILE`` as a subprocess: in its warm project (summary cache present, the
+    diagnostics cache emptied before each run so the file is linted) vs the same file as
+    a project of its own (its diagnostics cache emptied too), and ``check --no-cache
+    FILE`` in the project (the model built from scratch)."""
+    cli = [sys.executable, "-m", "fastapi_rules_lint", "check", "--exit-zero"]
+    group = "single file (CLI)"
+
+    def forget_diagnostics(folder: Path) -> Callable[[], None]:
+        return lambda: shutil.rmtree(folder / CACHE_DIR / "v1", ignore_errors=True)
+
+    _run([*cli, relative], root)  # fills the summary cache (and stamps this version)
+    return [
+        _time_prepared("check FILE alone (own project)", [*cli, alone.name], alone.parent,
+                       repeat, forget_diagnostics(alone.parent), group, "the reference"),
+        _time_prepared("check FILE, warm project", [*cli, relative], root, repeat,
+                       forget_diagnostics(root), group,
+                       "summary cache present, diagnostics cache empty"),
+        _time_prepared("check --no-cache FILE", [*cli, "--no-cache", relative], root, repeat,
+                       lambda: None, group, "project model built from scratch"),
+    ]
 
 
 # --- subprocesses ------------------------------------------------------------------------
@@ -277,12 +441,23 @@ def cli_rows(sdist: Path, targets: Sequence[str], repeat: int) -> list[Row]:
 # --- report --------------------------------------------------------------------------------
 
 
+GROUPS = (
+    ("in-process", "x p+t"),
+    ("project model", "x chk"),
+    ("single file (in-process)", "x alone"),
+    ("single file (CLI)", "x alone"),
+    ("subprocess", "x ours"),
+)
+"""Row groups and their ratio columns: CPU against parse+traversal; CPU against a cold
+checker (ALL) pass; CPU against the file alone; wall against the file alone; wall
+against our CLI with the same number of jobs."""
+
+
 def render(rows: Sequence[Row], baseline: float) -> str:
-    """Plain-text tables. In-process ratios are CPU time against parse+traversal;
-    subprocess ratios are wall time against our CLI with the same number of jobs."""
+    """Plain-text tables, one per group (see ``GROUPS``)."""
     width = max(len(row.name) for row in rows) + 2
     lines: list[str] = []
-    for group, ratio_title in (("in-process", "x p+t"), ("subprocess", "x ours")):
+    for group, ratio_title in GROUPS:
         members = [row for row in rows if row.group == group]
         if not members:
             continue
@@ -294,6 +469,8 @@ def render(rows: Sequence[Row], baseline: float) -> str:
                 continue
             if group == "in-process":
                 ratio = row.cpu / baseline if baseline else float("nan")
+            elif group != "subprocess":
+                ratio = _group_ratio(row, members, rows)
             else:
                 ours = _same_jobs_reference(row, rows)
                 ratio = row.wall / ours.wall if ours is not None and ours.wall else float("nan")
@@ -301,6 +478,47 @@ def render(rows: Sequence[Row], baseline: float) -> str:
                 f"{row.name:<{width}}{row.cpu:>9.3f}{row.wall:>9.3f}{ratio:>8.2f}  {row.note}"
             )
     return "\n".join(lines)
+
+
+def _group_ratio(row: Row, members: Sequence[Row], rows: Sequence[Row]) -> float:
+    """CPU against a cold checker (ALL) pass for the model rows; against the group's
+    first row (the file alone) for the single-file rows: CPU in-process, wall for CLI
+    runs (what a person waits for)."""
+    if row.group == "project model":
+        reference = next((r for r in rows if r.name == "checker (ALL)"), None)
+        if reference is None or not reference.cpu or row.cpu is None:
+            return float("nan")
+        return row.cpu / reference.cpu
+    first = members[0]
+    if row.group == "single file (CLI)":
+        return row.wall / first.wall if row.wall and first.wall else float("nan")
+    return row.cpu / first.cpu if row.cpu and first.cpu else float("nan")
+
+
+def target_lines(rows: Sequence[Row]) -> dict[str, float]:
+    """The project model's targets: (cold model build) / (cold checker ALL) <= 10%;
+    (one file of a warm project) / (the file alone) <= 1.5x."""
+    by_name = {row.name: row for row in rows}
+    ratios: dict[str, float] = {}
+
+    def ratio(key: str, top: str, bottom: str, attribute: str) -> None:
+        first, second = by_name.get(top), by_name.get(bottom)
+        if first is None or second is None:
+            return
+        numerator, denominator = getattr(first, attribute), getattr(second, attribute)
+        if numerator is not None and denominator:
+            ratios[key] = numerator / denominator
+
+    ratio("model_cold_over_checker_all_cpu", "project model, cold", "checker (ALL)", "cpu")
+    ratio("single_file_warm_over_alone_in_process_cpu", "file of the warm project",
+          "file alone (own project)", "cpu")
+    ratio("single_file_warm_over_alone_cli_wall", "check FILE, warm project",
+          "check FILE alone (own project)", "wall")
+    ratio("single_file_warm_over_alone_cli_cpu", "check FILE, warm project",
+          "check FILE alone (own project)", "cpu")
+    ratio("single_file_no_cache_over_alone_cli_wall", "check --no-cache FILE",
+          "check FILE alone (own project)", "wall")
+    return ratios
 
 
 def _same_jobs_reference(row: Row, rows: Sequence[Row]) -> Row | None:
@@ -329,6 +547,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="virtualenv for fixit/flake8 (created on first use)")
     parser.add_argument("--per-rule", action="store_true",
                         help="also measure the CPU time each rule adds to the engine")
+    parser.add_argument("--no-project", action="store_true",
+                        help="skip the project model and single-file measurements")
+    parser.add_argument("--single-file", default=None,
+                        help="corpus-relative file for the single-file rows (default: the "
+                             "first that imports FastAPI)")
     parser.add_argument("--json", action="store_true", help="write results as JSON")
     parser.add_argument("--results-dir", type=Path, default=ROOT / "benchmarks" / "results")
     arguments = parser.parse_args(argv)
@@ -347,7 +570,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("skipped: the FastAPI sdist could not be fetched (offline?)", file=sys.stderr)
         return 1
     parts = [part.strip() for part in arguments.corpus.split(",") if part.strip()]
-    corpus = load_corpus(sdist, parts, arguments.limit)
+    root = bench_root(sdist, parts)
+    corpus = load_corpus(root, parts, arguments.limit)
     repeat = max(1, arguments.repeat)
     default = LintSettings()
     everything = LintSettings(enabled=select_codes(["ALL"]))
@@ -356,7 +580,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{len(default.enabled)} default / {len(everything.enabled)} rules, "
           f"Python {platform.python_version()}, libcst {_version('libcst')}")
 
-    found = check_all(corpus, everything)  # warm-up: imports, caches, pydantic models
+    found = check_all(root, corpus, everything)  # warm-up: imports, caches, pydantic models
     rows = [
         Row("parse", *best_of(repeat, lambda: parse_all(corpus))),
         Row("parse+traversal", *best_of(repeat, lambda: parse_and_traverse(corpus)),
@@ -364,25 +588,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         Row("parse+traversal (stock)",
             *best_of(repeat, lambda: parse_and_traverse(corpus, _StockVisitor)),
             "LibCST's own get_visitors()"),
-        Row("checker (default)", *best_of(repeat, lambda: check_all(corpus, default))),
-        Row("checker (ALL)", *best_of(repeat, lambda: check_all(corpus, everything)),
-            f"{found} diagnostics"),
+        Row("checker (default)", *best_of(repeat, lambda: check_all(root, corpus, default))),
+        Row("checker (ALL)", *best_of(repeat, lambda: check_all(root, corpus, everything)),
+            f"{found} diagnostics; includes the cold project model"),
     ]
     baseline = rows[1].cpu or 0.0
     memory = {
-        "checker_all_tracemalloc_peak_bytes": peak_memory(lambda: check_all(corpus, everything)),
+        "checker_all_tracemalloc_peak_bytes": peak_memory(
+            lambda: check_all(root, corpus, everything)),
         "parse_traversal_tracemalloc_peak_bytes": peak_memory(
             lambda: parse_and_traverse(corpus)),
     }
+    if not arguments.no_project:
+        rows += model_rows(root, root / corpus[0][0], repeat)
+        chosen = single_file(root, corpus, arguments.single_file)
+        alone = alone_copy(root, chosen)
+        try:
+            rows += single_file_in_process(root, chosen, alone, default, repeat)
+            if not arguments.no_cli:
+                rows += single_file_cli(root, chosen, alone, repeat)
+        finally:
+            shutil.rmtree(alone.parent, ignore_errors=True)
+        print(f"single file: {chosen}")
     targets = [path for path, _ in corpus] if arguments.limit is not None else parts
     if not arguments.no_cli:
-        rows += cli_rows(sdist, targets, repeat)
+        rows += cli_rows(root, targets, repeat)
     if not arguments.no_external:
         bin_dir, reason = tools_venv(arguments.tools_venv)
         if bin_dir is None:
             rows.append(Row("fixit / flake8", None, None, f"skipped: {reason}", "subprocess"))
         else:
-            rows += external_rows(bin_dir, sdist, targets, repeat)
+            rows += external_rows(bin_dir, root, targets, repeat)
     memory["max_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
     print(render(rows, baseline))
@@ -393,14 +629,26 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{memory['checker_all_tracemalloc_peak_bytes'] / 2**20:.1f} MiB traced "
           f"(parse+traversal {memory['parse_traversal_tracemalloc_peak_bytes'] / 2**20:.1f} MiB)"
           f", process max RSS {memory['max_rss_bytes'] / 2**20:.0f} MiB")
+    ratios = target_lines(rows)
+    for key, label, target, unit in (
+        ("model_cold_over_checker_all_cpu", "project model cold / checker (ALL) cold",
+         MODEL_TARGET, "CPU"),
+        ("single_file_warm_over_alone_in_process_cpu",
+         "one file of a warm project / the file alone, in-process", SINGLE_FILE_TARGET, "CPU"),
+        ("single_file_warm_over_alone_cli_wall",
+         "check FILE (warm project) / check FILE alone, CLI", SINGLE_FILE_TARGET, "wall"),
+    ):
+        if key in ratios:
+            print(f"{label} = {ratios[key]:.2f}x {unit} (target <= {target:g}x)")
     per_rule: list[tuple[str, float]] = []
     if arguments.per_rule:
-        per_rule = per_rule_costs(corpus, repeat)
+        per_rule = per_rule_costs(root, corpus, repeat)
         print("\nper rule (CPU s added to the engine alone; x p+t)")
         for name, cost in [per_rule[0], *sorted(per_rule[1:], key=lambda item: -item[1])]:
             print(f"  {name:<24}{cost:>8.3f}{cost / baseline:>8.2f}")
     if arguments.json:
-        _write_json(arguments.results_dir, parts, len(corpus), repeat, rows, memory, per_rule)
+        _write_json(arguments.results_dir, parts, len(corpus), repeat, rows, memory, per_rule,
+                    ratios)
     return 0
 
 
@@ -415,7 +663,7 @@ def _version(distribution: str) -> str:
 
 def _write_json(
     directory: Path, parts: Sequence[str], files: int, repeat: int, rows: Sequence[Row],
-    memory: dict[str, int], per_rule: Sequence[tuple[str, float]],
+    memory: dict[str, int], per_rule: Sequence[tuple[str, float]], ratios: dict[str, float],
 ) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -431,6 +679,7 @@ def _write_json(
         "rows": [asdict(row) for row in rows],
         "memory": memory,
         "per_rule_cpu_seconds": dict(per_rule),
+        "ratios": ratios,
     }
     target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(f"results written to {target}")
