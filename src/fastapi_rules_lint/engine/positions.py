@@ -169,6 +169,9 @@ def node_ranges(module: cst.Module, targets: Collection[cst.CSTNode]) -> NodeRan
         targets=targets,
     )
     module._codegen(state)
+    # A rule about the whole file (its name) reports the module itself: at 1:1, empty,
+    # as ruff reports file-level diagnostics (an empty `__init__.py` has no other node).
+    state.syntactic.setdefault(id(module), (0, 0))
     return NodeRanges(
         "".join(state.tokens), NodeOffsets(state.syntactic), state.inclusive, state.indents
     )

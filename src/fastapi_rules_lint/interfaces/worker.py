@@ -15,7 +15,7 @@ falls back to one process.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -92,6 +92,8 @@ class Worker:
                 found = lint_text(task.text, task.display, settings, task.project)
                 return Outcome(task.display, tuple(found), error=message)
             except Exception:
+                # Linting alone fails too: the first error, already in `message`, is
+                # what the user sees; the file's findings are lost either way.
                 pass
         return Outcome(task.display, (), error=message)
 
@@ -105,14 +107,29 @@ def resolve_jobs(jobs: int | None, task_count: int) -> int:
     return max(1, min(os.cpu_count() or 1, MAX_AUTO_JOBS, task_count // 8 or 1))
 
 
-def run_tasks(worker: Worker, tasks: Sequence[Task], jobs: int | None) -> list[Outcome]:
-    """Run ``worker`` over ``tasks``; results in task order."""
+def run_tasks(
+    worker: Worker,
+    tasks: Sequence[Task],
+    jobs: int | None,
+    on_done: Callable[[], None] | None = None,
+) -> list[Outcome]:
+    """Run ``worker`` over ``tasks``; results in task order. ``on_done`` is called as
+    each result arrives (the CLI's progress line)."""
     processes = resolve_jobs(jobs, len(tasks))
+    results: list[Outcome] = []
     if processes > 1:
         chunk = max(1, len(tasks) // (processes * 4))
         try:
             with ProcessPoolExecutor(max_workers=processes) as pool:
-                return list(pool.map(worker, tasks, chunksize=chunk))
+                for outcome in pool.map(worker, tasks, chunksize=chunk):
+                    results.append(outcome)
+                    if on_done is not None:
+                        on_done()
+                return results
         except (OSError, BrokenProcessPool, NotImplementedError):
-            pass  # fall back to this process
-    return [worker(task) for task in tasks]
+            pass  # fall back to this process for what is left
+    for task in tasks[len(results) :]:
+        results.append(worker(task))
+        if on_done is not None:
+            on_done()
+    return results

@@ -51,7 +51,11 @@ class BuiltinExceptionInRoute(Rule):
     of the same application — the modules connected to this one by imports, whichever
     files a run is given; a catch-all `Exception` handler does not count), and a `JSONResponse`
     whose status the route documents in `responses=` (FastAPI's documented pattern for
-    additional responses). `raise ValueError(...) from error` is still reported.
+    additional responses), and a `RuntimeError` raised `from` the error an enclosing
+    `except ... as error:` of a dependency caught (`raise RuntimeError("no database")
+    from error`): a deliberate 500 for a failure the client did not cause, such as a
+    backing service being down. `raise ValueError(...) from error` is still reported,
+    and so is the same `RuntimeError` in a route handler or raised `from None`.
 
     ## Why is this bad?
     FastAPI turns an unhandled built-in exception into `500 Internal Server Error`:
@@ -190,11 +194,40 @@ class BuiltinExceptionInRoute(Rule):
             at=("11:11-11:31",),
             note="a catch-all `Exception` handler is a safety net, not a status decision",
         ),
+        Clean(
+            "from fastapi import Depends, FastAPI\n\napp = FastAPI()\n\n"
+            "def get_db() -> object:\n"
+            "    try:\n        return connect()\n"
+            "    except OSError as error:\n"
+            '        raise RuntimeError("database unavailable") from error\n\n'
+            '@app.get("/items")\ndef items(db: object = Depends(get_db)) -> None:\n    pass\n',
+            note="a dependency's deliberate 500, chained to the caught error",
+        ),
+        Flagged(
+            "from fastapi import Depends, FastAPI\n\napp = FastAPI()\n\n"
+            "def get_db() -> object:\n"
+            "    try:\n        return connect()\n"
+            "    except OSError:\n"
+            '        raise RuntimeError("database unavailable") from None\n\n'
+            '@app.get("/items")\ndef items(db: object = Depends(get_db)) -> None:\n    pass\n',
+            at=("9:15-9:51",),
+            note="`from None` hides the cause: not the deliberate-500 idiom",
+        ),
     )
+
+    def setup(self) -> None:
+        self._caught: list[str | None] = []
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        name = node.name.name if node.name is not None else None
+        self._caught.append(name.value if isinstance(name, cst.Name) else None)
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+        self._caught.pop()
 
     def visit_Raise(self, node: cst.Raise) -> None:
         frame = self._frame()
-        if frame is None or node.exc is None:
+        if frame is None or node.exc is None or self._is_deliberate_500(node, frame):
             return
         exception = node.exc
         target = exception.func if isinstance(exception, cst.Call) else exception
@@ -227,6 +260,19 @@ class BuiltinExceptionInRoute(Rule):
             what=f"Error returned as `JSONResponse(status_code={code})`",
             kind=_kind(frame),
             function=frame.name,
+        )
+
+    def _is_deliberate_500(self, node: cst.Raise, frame: FunctionFrame) -> bool:
+        """``raise RuntimeError(...) from error`` in a dependency, ``error`` caught by
+        an enclosing ``except``: a failure the client did not cause, meant as a 500."""
+        if frame.is_route or node.cause is None or not isinstance(node.cause.item, cst.Name):
+            return False
+        if node.cause.item.value not in self._caught:
+            return False
+        exception = node.exc
+        target = exception.func if isinstance(exception, cst.Call) else exception
+        return target is not None and self.context.resolves_to(
+            target, frozenset({"builtins.RuntimeError"})
         )
 
     def _frame(self) -> FunctionFrame | None:

@@ -13,6 +13,7 @@ from fastapi_rules_lint.semantics.fastapi.routes import (
     STATUS_MODULES,
     integer_value,
     is_http_exception,
+    is_non_error_exception_status,
     is_response_class,
     status_argument,
 )
@@ -49,7 +50,10 @@ class NumericStatusCode(Rule):
     unless `status` already names `fastapi.status`/`starlette.status`. No fix when
     `status` is bound to something else here (a parameter, a variable), for codes
     `fastapi.status` does not define, and for 413, 414, 416 and 422, whose constant
-    was renamed in Starlette 0.48 (the right name depends on the installed version).
+    was renamed in Starlette 0.48 (the right name depends on the installed version),
+    and for a status below 400 in `HTTPException` that FRL211 reports (a `301` on a
+    "not allowed" error is a mistake, and `HTTP_301_MOVED_PERMANENTLY` would bless it;
+    the deliberate `204`/`304` and redirects with `headers=` still get their name).
     """
 
     code = "FRL207"
@@ -115,6 +119,17 @@ class NumericStatusCode(Rule):
             at=("7:25-7:28",),
             note="`status` is a parameter: no fix",
         ),
+        Flagged(
+            "from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n"
+            '@app.get("/admin")\ndef admin() -> None:\n'
+            '    raise HTTPException(status_code=301, detail="Not allowed")\n',
+            at=("7:37-7:40",),
+            fixed="from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n"
+            '@app.get("/admin")\ndef admin() -> None:\n'
+            '    raise HTTPException(status_code=301, detail="Not allowed")\n',
+            unsafe=True,
+            note="a non-error status in `HTTPException` (FRL211): no fix",
+        ),
     )
 
     def setup(self) -> None:
@@ -134,6 +149,10 @@ class NumericStatusCode(Rule):
         if code is None:
             return
         constant = constant_name(code)
+        # A non-error status in HTTPException is a mistake (FRL211): naming it would
+        # bless it (`301` on "not allowed" must not become `HTTP_301_MOVED_PERMANENTLY`).
+        if is_http_exception(node.func, self.context) and is_non_error_exception_status(node, code):
+            constant = None
         fix = self._fix(arg.value, constant) if constant is not None else None
         self.report(arg.value, fix=fix, code=code, advice=_advice(code))
 

@@ -198,3 +198,34 @@ def is_in_schema(route: Route, context: ModuleContext) -> bool:
     canonical = facts.view.canonical(route.owner)
     router = facts.view.routers.get(canonical) if canonical is not None else None
     return router is None or not router.is_hidden
+
+
+# --- HTTPException with a status that is not an error (FRL211, FRL207) -----------------
+EMPTY_BODY_CODES = frozenset({204, 304})
+"""Statuses Starlette's ``HTTPException`` handler answers with an empty body on purpose."""
+
+
+def is_non_error_exception_status(call: cst.Call, code: int) -> bool:
+    """``HTTPException(code, ...)`` (``call``) uses ``code`` for something that is not an
+    error by mistake: below 400, except 204/304 (deliberate empty answers) and a 3xx
+    with ``headers=`` that may carry a ``Location`` (a redirect from a dependency)."""
+    if code >= 400 or code in EMPTY_BODY_CODES:
+        return False
+    return not (300 <= code < 400 and _may_set_location(call))
+
+
+def _may_set_location(call: cst.Call) -> bool:
+    """``headers=`` is present and not a literal dict known to lack ``Location``."""
+    headers = argument(call, "headers", 2)
+    if headers is None:
+        return False
+    value = headers.value
+    if not isinstance(value, cst.Dict):
+        return True
+    for element in value.elements:
+        if not isinstance(element, cst.DictElement):
+            return True
+        key = string_value(element.key)
+        if key is None or key.lower() == "location":
+            return True
+    return False
