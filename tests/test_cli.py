@@ -386,10 +386,10 @@ def test_pre_commit_hooks_run_as_declared(project: Path) -> None:
     assert set(hooks) == {"fastapi-rules", "fastapi-rules-fix"}
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["types_or"] == ["python", "pyi"]
+        assert hook["types_or"] == ["python", "pyi", "jupyter"]
         assert hook["require_serial"] is False
-    assert hooks["fastapi-rules"]["entry"] == "fastapi-rules check"
-    assert hooks["fastapi-rules-fix"]["entry"] == "fastapi-rules check --fix"
+    assert hooks["fastapi-rules"]["entry"] == "fastapi-rules check --force-exclude"
+    assert hooks["fastapi-rules-fix"]["entry"] == "fastapi-rules check --force-exclude --fix"
     # pre-commit appends the staged files to the entry's arguments.
     _write(project / "a.py", ANY_SOURCE)
     for hook in hooks.values():

@@ -15,6 +15,7 @@ from fastapi_rules_lint.docs import (
     find_rule,
     missing_sections,
     render_rule,
+    rule_pages,
     rules_table,
     sections,
     update_readme,
@@ -64,10 +65,50 @@ def test_table_lists_every_rule() -> None:
 def test_generate_docs_script(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n\n{TABLE_START}\nSTALE-ROW\n{TABLE_END}\n\nafter\n", encoding="utf-8")
-    script = [sys.executable, str(ROOT / "scripts" / "generate_docs.py"), "--readme", str(readme)]
+    pages = tmp_path / "rules"
+    script = [
+        sys.executable,
+        str(ROOT / "scripts" / "generate_docs.py"),
+        *("--readme", str(readme), "--pages", str(pages)),
+    ]
     assert subprocess.run([*script, "--check"], capture_output=True).returncode == 1
     assert subprocess.run(script, capture_output=True).returncode == 0
     text = readme.read_text(encoding="utf-8")
     assert "STALE-ROW" not in text and text.endswith(f"{TABLE_END}\n\nafter\n")
     assert rules_table() in text
+    assert {path.name for path in pages.iterdir()} == {f"{rule.code}.md" for rule in RULES}
     assert subprocess.run([*script, "--check"], capture_output=True).returncode == 0
+    (pages / "FRL999.md").write_text("gone\n", encoding="utf-8")  # a removed rule's page
+    (pages / "FRL301.md").write_text("edited\n", encoding="utf-8")
+    assert subprocess.run([*script, "--check"], capture_output=True).returncode == 1
+    assert subprocess.run(script, capture_output=True).returncode == 0
+    assert not (pages / "FRL999.md").exists()
+    assert (pages / "FRL301.md").read_text(encoding="utf-8") == render_rule(find_rule("FRL301"))
+
+
+def test_rule_pages_are_fresh() -> None:
+    folder = ROOT / "docs" / "rules"
+    stale = [
+        name
+        for name, text in rule_pages().items()
+        if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text
+    ]
+    extra = sorted({path.name for path in folder.glob("FRL*.md")} - set(rule_pages()))
+    assert stale == [] and extra == [], "stale: run `python scripts/generate_docs.py`"
+
+
+def test_integrations_doc_names_what_users_copy() -> None:
+    text = (ROOT / "docs" / "integrations.md").read_text(encoding="utf-8")
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    for hook in ("fastapi-rules", "fastapi-rules-fix"):
+        assert f"- id: {hook}\n" in hooks and f"- id: {hook} " in text
+    for needle in (
+        "pip install fastapi-rules-lint",
+        "github/codeql-action/upload-sarif",
+        "--output-format github",
+        "--output-format sarif",
+        "rev:",
+        "[tool.fastapi-rules]",
+        "--baseline",
+    ):
+        assert needle in text, needle

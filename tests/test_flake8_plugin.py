@@ -204,6 +204,23 @@ def test_noqa_and_per_file_ignores(tmp_path: Path) -> None:
     assert found == {(str(paths[0].resolve()), 5, 4, "FRL103")}
 
 
+def test_disable_noqa_brings_back_what_our_own_suppressions_hide(tmp_path: Path) -> None:
+    code = ANY + (
+        "a: Any = 1  # noqa: FRL103\n"
+        "def f(  # noqa: FRL103\n"
+        "    x: Any,\n"
+        ") -> None: ...\n"
+        "b: Any = \\\n"
+        "    2  # noqa: FRL103\n"
+    )
+    (path,) = write(tmp_path, {"app.py": code})
+    found, _ = run_flake8("app.py", cwd=tmp_path, select="FRL103")
+    assert found == set(), "our own noqa handling hides the multi-line cases"
+    found, _ = run_flake8("--disable-noqa", "app.py", cwd=tmp_path, select="FRL103")
+    where = str(path.resolve())
+    assert found == {(where, 3, 4, "FRL103"), (where, 5, 8, "FRL103"), (where, 7, 4, "FRL103")}
+
+
 def test_flake8_select_filters_what_the_config_enables(tmp_path: Path) -> None:
     body = ANY + "def f(*args: Any) -> None: ...\n"
     write(tmp_path, {"app.py": body})

@@ -45,7 +45,10 @@ def _report(**changes: object) -> ReportInput:
 def test_json_shape_is_ruff_shaped() -> None:
     items = json.loads(RENDERERS["json"](_report()))
     assert isinstance(items, list) and len(items) == 3
-    keys = ["code", "message", "filename", "location", "end_location", "noqa_row", "fix"]
+    keys = [
+        *("code", "message", "filename", "cell", "location", "end_location", "noqa_row"),
+        *("fix", "name", "url"),
+    ]
     for item in items:
         assert list(item) == keys
         assert set(item["location"]) == {"row", "column"}
@@ -74,7 +77,13 @@ def test_json_empty_is_empty_array() -> None:
 
 def test_json_statistics() -> None:
     stats = json.loads(RENDERERS["json"](_report(statistics=True)))
-    assert stats[0] == {"code": "FRL103", "name": "any-type", "count": 3, "fixable": False}
+    assert stats[0] == {
+        "code": "FRL103",
+        "name": "any-type",
+        "count": 3,
+        "fixable": False,
+        "fixable_count": 1,
+    }
 
 
 def test_sarif_essentials() -> None:
@@ -105,20 +114,21 @@ def test_github_workflow_commands() -> None:
     lines = RENDERERS["github"](_report()).splitlines()
     assert len(lines) == 3
     pattern = re.compile(
-        r"^::error file=(?P<file>[^,]+),line=(?P<line>\d+),col=(?P<col>\d+),"
-        r"endLine=\d+,endColumn=\d+,title=(?P<title>FRL\d{3})::(?P<message>.+)$"
+        r"^::error title=(?P<title>[^,]+),file=(?P<file>[^,]+),line=(?P<line>\d+),"
+        r"col=(?P<col>\d+),endLine=\d+,endColumn=\d+::(?P<message>.+)$"
     )
     match = pattern.match(lines[0])
     assert match is not None
     assert match["file"] == "app/main.py" and match["line"] == "3" and match["col"] == "7"
-    assert match["title"] == "FRL103"
+    assert match["title"] == "fastapi-rules (FRL103)"
 
 
 def test_github_escapes_newlines_and_percent() -> None:
     diagnostic = Diagnostic("a,b:c.py", Location(1, 1), "FRL103", Location(1, 2), "50%\nx", 1)
     line = RENDERERS["github"](ReportInput(diagnostics=[diagnostic]))
     assert line == (
-        "::error file=a%2Cb%3Ac.py,line=1,col=1,endLine=1,endColumn=2,title=FRL103::50%25%0Ax\n"
+        "::error title=fastapi-rules (FRL103),file=a%2Cb%3Ac.py,line=1,col=1,endLine=1,"
+        "endColumn=2::50%25%0Ax\n"
     )
 
 
@@ -178,7 +188,8 @@ def test_text_show_source_carets_and_statistics() -> None:
     assert "3 | caf\u00e9: Any = 1" in output
     assert "  |       ^^^ FRL103" in output
     stats = render_text(_report(statistics=True)).splitlines()
-    assert stats[0] == "3\tFRL103\tany-type"  # `[*]` only when every one is fixable
+    # `[*]` only when every one is fixable; a partly fixable code says how many are
+    assert stats[0] == "3\tFRL103\t[ ] any-type (1 fixable)"
 
 
 def test_text_colour_only_when_asked() -> None:

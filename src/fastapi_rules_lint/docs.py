@@ -31,6 +31,11 @@ _FIX_TEXT = {
 }
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 
+DOCS_URL = "https://github.com/fastapi-rules/fastapi-rules-lint/blob/main/docs/rules/"
+"""Where each rule's page lives (``docs/rules/FRLnnn.md`` in the repository): the one
+place the reports' ``url`` (JSON), ``helpUri`` (SARIF) and ``rules --output-format json``
+take it from. Change it here when the project's home moves."""
+
 
 def find_rule(code_or_name: str) -> type[Rule]:
     """The rule with this code (``FRL103``, any case) or name (``any-type``)."""
@@ -186,6 +191,32 @@ def rules_listing() -> str:
             f"{rule.code:<8}{rule.name:<{name_width + 2}}{default:<9}{fix:<11}{rule.summary}"
         )
     return "\n".join(lines) + "\n"
+
+
+def rule_url(code: str) -> str:
+    """The address of the rule's documentation page (see ``DOCS_URL``)."""
+    return f"{DOCS_URL}{code}.md"
+
+
+def rules_json() -> str:
+    """``fastapi-rules rules --output-format json``: every rule as a JSON object."""
+    listing = [
+        {
+            "code": rule.code,
+            "name": rule.name,
+            "summary": rule.summary,
+            "default_enabled": rule.default_enabled,
+            "fix": None if rule.fix_availability == "none" else rule.fix_availability,
+            "url": rule_url(rule.code),
+        }
+        for rule in all_rules()
+    ]
+    return json.dumps(listing, indent=2) + "\n"
+
+
+def rule_pages() -> dict[str, str]:
+    """``docs/rules/``'s files: ``<CODE>.md`` → the rule's page (``render_rule``)."""
+    return {f"{rule.code}.md": render_rule(rule) for rule in all_rules()}
 
 
 def update_readme(text: str) -> str:

@@ -1,7 +1,9 @@
 """Files: discovery, reading, and safe writes.
 
 Discovery decisions (ruff is the model):
-- Folders are walked for ``*.py`` and ``*.pyi``; a file named on the command line is
+- Folders are walked for ``*.py``, ``*.pyi`` and Jupyter notebooks (``*.ipynb``, as ruff
+  does; ``include_notebooks=False`` for the project model, where a notebook is not a
+  module); a file named on the command line is
   always checked, whatever its name, ``exclude`` or ``.gitignore`` (pre-commit passes
   files explicitly, and an editor asks about the file it has open).
 - ``NEVER_DESCEND`` folders are never entered, whatever the configuration. ``exclude``
@@ -33,6 +35,7 @@ from pathlib import Path
 import pathspec
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+NOTEBOOK_SUFFIXES = (".ipynb",)
 NEVER_DESCEND = frozenset(
     {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".tox", ".mypy_cache"}
 )
@@ -112,11 +115,13 @@ class Discovery:
         exclude: Iterable[str] = (),
         *,
         respect_gitignore: bool = True,
+        include_notebooks: bool = True,
     ) -> None:
         self.root = Path(os.path.abspath(root))
         self._root = str(self.root)
         self.exclude = pathspec.GitIgnoreSpec.from_lines(list(exclude))
         self.respect_gitignore = respect_gitignore
+        self.suffixes = PYTHON_SUFFIXES + (NOTEBOOK_SUFFIXES if include_notebooks else ())
 
     def is_excluded(self, path: Path, is_dir: bool) -> bool:
         """True when ``exclude``/``extend-exclude`` or the built-in list drop ``path``."""
@@ -182,7 +187,7 @@ class Discovery:
                     is_file = not is_dir and entry.is_file()
                 except OSError:
                     continue
-                if not is_dir and not (is_file and entry.name.endswith(PYTHON_SUFFIXES)):
+                if not is_dir and not (is_file and entry.name.endswith(self.suffixes)):
                     continue
                 if self._excluded(entry.path, entry.name, is_dir):
                     continue

@@ -1,13 +1,16 @@
 """``--add-noqa``: append ``# noqa: CODE`` to the rows that need it.
 
 A diagnostic is silenced by a comment on its ``noqa_row`` (the first row of its
-statement) or its own row, so the comment goes on the ``noqa_row``, or on the
-diagnostic's row when the ``noqa_row``'s end lies inside a multi-line string or is a
-``\\`` continuation (a comment there would be part of the string, or a syntax error).
-When neither row can carry one, the diagnostic is left alone and counted as skipped.
-An existing ``# noqa: A`` on the row is merged (``# noqa: A, B``); any other comment is
-kept and the directive follows it. Syntax errors (FRL001) get no directive: a noqa
-cannot silence them. Only real comments and strings count: the file is tokenized.
+statement), on the last row of that statement's logical line, or on its own row, so the
+comment goes on the first of those that can carry one: a row whose end lies inside a
+multi-line string, or is a ``\\`` continuation, cannot (a comment there would be part
+of the string, or a syntax error). So a diagnostic inside a multi-line string statement
+gets its directive after the closing quotes, where a re-lint honours it. When no row
+can carry one, the diagnostic is left alone and counted as skipped.
+An existing ``# noqa: A`` on the row is merged (``# noqa: A, B``), keeping its
+explanation (``# noqa:A  why`` → ``# noqa: A, B  why``); any other comment is kept and
+the directive follows it. Syntax errors (FRL001) get no directive: a noqa cannot
+silence them. Only real comments and strings count: the file is tokenized.
 """
 
 from __future__ import annotations
@@ -20,13 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi_rules_lint.engine.diagnostics import Diagnostic
+from fastapi_rules_lint.engine.noqa import comment_directives, logical_line_ends
 from fastapi_rules_lint.engine.source import DecodedSource
 from fastapi_rules_lint.files import FileAccessError, write_atomic
 from fastapi_rules_lint.lint.linter import SYNTAX_ERROR
 
-_NOQA = re.compile(
-    r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*))?", re.IGNORECASE
-)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _STARTS = frozenset({"FSTRING_START", "TSTRING_START"})
 _ENDS = frozenset({"FSTRING_END", "TSTRING_END"})
@@ -64,14 +65,15 @@ def _layout(text: str, lines: list[str]) -> tuple[dict[int, tuple[int, str]], se
 
 def _merge(comment: str, codes: set[str]) -> str | None:
     """``comment`` with ``codes`` merged into its noqa; None when it has none."""
-    match = _NOQA.search(comment)
-    if match is None:
+    directives = comment_directives(comment)
+    if not directives:
         return None
-    if match.group("codes") is None:
+    if any(directive.codes is None for directive in directives):
         return comment  # a bare directive already silences every code
-    existing = {code.upper() for code in re.split(r"[\s,]+", match.group("codes")) if code}
-    merged = ", ".join(sorted(existing | codes))
-    return f"{comment[: match.start()]}# noqa: {merged}{comment[match.end() :]}"
+    first = directives[0]
+    assert first.codes is not None
+    merged = ", ".join(sorted({*first.codes, *codes}))
+    return f"{comment[: first.start]}# noqa: {merged}{comment[first.end :]}"
 
 
 def add_noqa(text: str, diagnostics: Iterable[Diagnostic]) -> NoqaResult:
@@ -82,12 +84,14 @@ def add_noqa(text: str, diagnostics: Iterable[Diagnostic]) -> NoqaResult:
     if lines and lines[-1] == "":
         lines.pop()
     comments, blocked = _layout(text, lines)
+    statement_ends = logical_line_ends(text)
     wanted: dict[int, set[str]] = {}
     skipped = 0
     for diagnostic in diagnostics:
         if diagnostic.code == SYNTAX_ERROR:
             continue
-        candidates = (diagnostic.noqa_row, diagnostic.location.row)
+        statement_end = statement_ends.get(diagnostic.noqa_row, diagnostic.noqa_row)
+        candidates = (diagnostic.noqa_row, statement_end, diagnostic.location.row)
         row = next((r for r in candidates if r not in blocked), None)
         if row is None:
             skipped += 1

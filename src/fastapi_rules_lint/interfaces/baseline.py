@@ -6,6 +6,11 @@ message or row — so inserting lines above it, re-indenting it, or rewording a 
 keeps it matched; editing the offending line itself makes it new. Identical entries are
 counted: two baselined ``Any`` on one line don't hide a third. Filenames are stored
 relative to the baseline file's folder, so the file works from any working folder.
+
+An entry is *stale* when nothing matches it any more although the run could have: its
+file was checked with its code enabled (or the file is gone). A run that checks other
+files or other codes leaves the entry alone. ``--prune-baseline`` rewrites the file
+without the stale entries.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import hashlib
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -87,10 +93,11 @@ def write_baseline(
 ) -> int:
     """Write every diagnostic to the baseline at ``path``; returns how many."""
     folder = Path(os.path.abspath(path)).parent
-    entries = [
-        BaselineEntry(filename=key[0], code=key[1], fingerprint=key[2])
-        for key, _ in _keys(diagnostics, sources, folder)
-    ]
+    return _write_entries(path, [key for key, _ in _keys(diagnostics, sources, folder)])
+
+
+def _write_entries(path: Path, keys: Iterable[Key]) -> int:
+    entries = [BaselineEntry(filename=key[0], code=key[1], fingerprint=key[2]) for key in keys]
     entries.sort(key=lambda entry: (entry.filename, entry.code, entry.fingerprint))
     data = (BaselineFile(entries=entries).model_dump_json(indent=2) + "\n").encode()
     if path.exists():
@@ -129,3 +136,50 @@ def filter_new(
         else:
             new.append(diagnostic)
     return new
+
+
+@dataclass(frozen=True)
+class BaselineMatch:
+    """The diagnostics a baseline does not account for, and its entries nothing matched
+    although the run checked their file with their code enabled."""
+
+    new: list[Diagnostic]
+    stale: list[Key]
+    kept: list[Key]
+
+
+def match_baseline(
+    path: Path,
+    diagnostics: Iterable[Diagnostic],
+    sources: Mapping[str, str],
+    enabled: Mapping[str, Collection[str]],
+) -> BaselineMatch:
+    """Match ``diagnostics`` against the baseline at ``path``; ``enabled`` names the codes
+    each checked file (by display name) was checked for."""
+    remaining = load_baseline(path)
+    entries = list(remaining.elements())
+    folder = Path(os.path.abspath(path)).parent
+    new: list[Diagnostic] = []
+    for key, diagnostic in _keys(diagnostics, sources, folder):
+        if remaining[key] > 0:
+            remaining[key] -= 1
+        else:
+            new.append(diagnostic)
+    checked = {_relative(name, folder): codes for name, codes in enabled.items()}
+    stale: list[Key] = []
+    unmatched = Counter(remaining)
+    kept: list[Key] = []
+    for key in entries:
+        filename, code, _ = key
+        is_judged = code in checked.get(filename, ()) or not (folder / filename).exists()
+        if unmatched[key] > 0 and is_judged:
+            unmatched[key] -= 1
+            stale.append(key)
+        else:
+            kept.append(key)
+    return BaselineMatch(new, stale, kept)
+
+
+def prune_baseline(path: Path, kept: Iterable[Key]) -> int:
+    """Rewrite the baseline at ``path`` with only the ``kept`` entries; returns how many."""
+    return _write_entries(path, kept)

@@ -18,6 +18,15 @@ Decisions:
   editors expect. Stdin is never cached.
 - ``--write-baseline`` records every diagnostic and exits 0 without a report;
   ``--add-noqa`` exits 0 and says on stderr how many directives it added.
+- ``force-exclude`` (option or settings) applies to ``--stdin-filename`` too: an
+  excluded name gets no diagnostics and, with ``--fix``, its buffer back unchanged.
+- The report format is ``--output-format``, else the settings' ``output-format``, else
+  text; ``--output-file`` writes the report there (uncoloured) instead of stdout.
+- Progress (``interfaces.progress``) on a terminal's stderr for runs over a second; a
+  warning when a run found no Python file to check.
+- Notebooks (``notebooks``): linted as their code cells' module text; fixes go back into
+  the cells (or are refused with a warning), diffs are per cell, ``--add-noqa`` leaves
+  them alone.
 - A cached result without applicable fixes spares ``--fix`` a parse; files whose fix
   was written are cached under their new content.
 """
@@ -27,7 +36,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -39,9 +48,11 @@ from fastapi_rules_lint.files import FileAccessError, read_source, write_atomic
 from fastapi_rules_lint.interfaces import baseline
 from fastapi_rules_lint.interfaces.add_noqa import write_noqa
 from fastapi_rules_lint.interfaces.console import Console
+from fastapi_rules_lint.interfaces.progress import Progress
 from fastapi_rules_lint.interfaces.worker import Outcome, Task, Worker, run_tasks
 from fastapi_rules_lint.lint.fixer import is_applicable
 from fastapi_rules_lint.lint.linter import LintSettings, lint_bytes, lint_text
+from fastapi_rules_lint.notebooks import Notebook, NotebookError, NotebookWriteError, is_notebook
 from fastapi_rules_lint.project.view import ModuleView
 from fastapi_rules_lint.report import RENDERERS, ReportInput
 from fastapi_rules_lint.report.base import plural
@@ -62,7 +73,9 @@ class CheckOptions:
     fix: bool | None = None
     unsafe_fixes: bool | None = None
     diff: bool = False
-    output_format: str = "text"
+    output_format: str | None = None
+    """None: the settings' ``output-format``, else ``text``."""
+    output_file: Path | None = None
     statistics: bool = False
     show_source: bool = False
     exit_zero: bool = False
@@ -73,6 +86,7 @@ class CheckOptions:
     stdin_filename: str | None = None
     baseline: Path | None = None
     write_baseline: Path | None = None
+    prune_baseline: bool = False
     add_noqa: bool = False
     force_exclude: bool = False
 
@@ -93,6 +107,8 @@ class _File:
     cache_key: str | None = None
     view: ModuleView = field(default_factory=ModuleView)
     """What the file's project says to it (see ``runner.workspace``)."""
+    notebook: Notebook | None = None
+    """A ``.ipynb`` file: ``source`` is its code cells' module text (``notebooks``)."""
 
 
 @dataclass
@@ -102,6 +118,8 @@ class _Run:
     console: Console
     mode: Mode
     unsafe: bool
+    output_format: str = "text"
+    force_exclude: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     diffs: list[str] = field(default_factory=list)
@@ -132,10 +150,16 @@ def run_check(options: CheckOptions, console: Console) -> int:
     mode: Mode = (
         "noqa" if options.add_noqa else "diff" if options.diff else "fix" if fixing else "lint"
     )
-    run = _Run(options, run_settings, console, mode, unsafe)
+    output_format = options.output_format or config.settings.output_format or "text"
+    force_exclude = options.force_exclude or config.settings.force_exclude
+    run = _Run(options, run_settings, console, mode, unsafe, output_format, force_exclude)
     files = _stdin_file(run, console) if options.reads_stdin else _read_files(run, config)
+    if not files and not options.reads_stdin and not run.failed and not options.quiet:
+        console.warning("No Python files found under the given path(s)")
     buffers = {
-        file.path: file.source.text for file in files if options.reads_stdin and file.source
+        file.path: file.source.text
+        for file in files
+        if options.reads_stdin and file.source and not file.notebook
     }
     workspace = Workspace(use_cache=not options.no_cache, buffers=buffers)
     for file in files:
@@ -164,7 +188,12 @@ def run_check(options: CheckOptions, console: Console) -> int:
         for file in pending
         if file.source
     ]
-    for file, outcome in zip(pending, run_tasks(worker, tasks, options.jobs), strict=True):
+    progress = Progress(len(tasks), console.progress_stream())
+    try:
+        outcomes = run_tasks(worker, tasks, options.jobs, progress.advance)
+    finally:
+        progress.close()
+    for file, outcome in zip(pending, outcomes, strict=True):
         _settle(run, file, outcome, caches.for_file(file))
     return _finish(run)
 
@@ -196,8 +225,57 @@ def _stdin_file(run: _Run, console: Console) -> list[_File]:
             run.settings.select, run.settings.ignore, run.settings.extend_select
         )
     data = console.read_stdin()
+    if run.options.stdin_filename and run.force_exclude and _is_excluded(run, config, path):
+        if run.mode == "fix":
+            console.out_bytes(data)  # an editor expects its buffer back, untouched
+        return []
     shown = display_path(path) if run.options.stdin_filename else display
-    return [_File(path, shown, data, _decode(data), settings, config)]
+    loaded = _load(run, path, shown, data, settings, config)
+    return [loaded] if loaded else []
+
+
+def _is_excluded(run: _Run, config: LoadedConfig, path: Path) -> bool:
+    """Whether the excludes drop ``path`` (a name that need not exist on disk): those of
+    the run's first settings, or of the settings that govern it (up to their root)."""
+    discovery = run.settings.discovery_for(config)
+    if discovery.is_excluded(Path(os.path.abspath(path)), is_dir=False):
+        return True
+    return run.settings.is_excluded_by_own_settings(path)
+
+
+def _load(
+    run: _Run, path: Path, display: str, data: bytes, settings: LintSettings, own: LoadedConfig
+) -> _File | None:
+    """The file to lint; a notebook is linted as its code cells' module text."""
+    if not is_notebook(path.name):
+        return _File(path, display, data, _decode(data), settings, own)
+    try:
+        notebook = Notebook(data)
+    except NotebookError as error:
+        run.error(f"{display}: cannot read notebook: {error}")
+        return None
+    source = DecodedSource(notebook.text, "utf-8", has_bom=False)
+    return _File(path, display, data, source, settings, own, notebook=notebook)
+
+
+def _encode(file: _File, text: str) -> bytes:
+    """The bytes of ``file`` with the (fixed) text ``text``."""
+    assert file.source is not None
+    return file.notebook.write(text) if file.notebook else file.source.encode(text)
+
+
+def _notebook_fix(run: _Run, file: _File, outcome: Outcome) -> Outcome:
+    """A notebook fix that cannot go back into the cells safely is dropped, with a warning."""
+    if file.notebook is None or outcome.fixed_text is None or file.source is None:
+        return outcome
+    try:
+        file.notebook.write(outcome.fixed_text)
+    except NotebookWriteError as error:
+        if not run.options.quiet:
+            run.console.warning(f"{file.display}: fixes not applied: {error}")
+        found = lint_text(file.source.text, file.display, file.settings, file.view)
+        return replace(outcome, diagnostics=tuple(found), fixed_text=None, applied=0)
+    return outcome
 
 
 def _decode(data: bytes) -> DecodedSource | None:
@@ -209,7 +287,7 @@ def _decode(data: bytes) -> DecodedSource | None:
 
 def _read_files(run: _Run, config: LoadedConfig) -> list[_File]:
     discovery = run.settings.discovery_for(config)
-    force_exclude = run.options.force_exclude or config.settings.force_exclude
+    force_exclude = run.force_exclude
     named = {os.path.abspath(path) for path in run.options.paths if not path.is_dir()}
     files: list[_File] = []
     paths = run.options.paths or (Path("."),)
@@ -224,7 +302,9 @@ def _read_files(run: _Run, config: LoadedConfig) -> list[_File]:
             continue
         own = run.settings.config_for(path)
         settings = run.settings.settings_for(path)
-        files.append(_File(path, display_path(path), data, _decode(data), settings, own))
+        loaded = _load(run, path, display_path(path), data, settings, own)
+        if loaded is not None:
+            files.append(loaded)
     return files
 
 
@@ -238,6 +318,7 @@ def _from_cache(cache: Cache | None, file: _File) -> tuple[Diagnostic, ...] | No
 def _settle(run: _Run, file: _File, outcome: Outcome, cache: Cache | None) -> None:
     """Record one file's outcome: write or diff its fix, fill the cache."""
     assert file.source is not None
+    outcome = _notebook_fix(run, file, outcome)
     if outcome.error is not None:
         run.error(outcome.error)
     if not run.options.quiet:
@@ -245,11 +326,11 @@ def _settle(run: _Run, file: _File, outcome: Outcome, cache: Cache | None) -> No
             run.console.warning(refusal)
     diagnostics = outcome.diagnostics
     if outcome.fixed_text is not None and run.mode == "diff":
-        run.diffs.append(unified_diff(file.display, file.source.text, outcome.fixed_text))
+        run.diffs.append(_diff(file, outcome.fixed_text))
         run.fixed += outcome.applied
     elif outcome.fixed_text is not None:
         try:
-            data = file.source.encode(outcome.fixed_text)
+            data = _encode(file, outcome.fixed_text)
             if not run.options.reads_stdin:
                 write_atomic(file.path, data)
         except (FileAccessError, UnicodeEncodeError) as error:
@@ -263,6 +344,8 @@ def _settle(run: _Run, file: _File, outcome: Outcome, cache: Cache | None) -> No
             run.fixed += outcome.applied
             run.sources[file.display] = outcome.fixed_text
             file.data = data
+            if file.notebook is not None:  # its cells' rows moved
+                file.notebook = Notebook(data)
             file.cache_key = None
             if cache is not None:
                 enabled = file.settings.enabled
@@ -273,7 +356,16 @@ def _settle(run: _Run, file: _File, outcome: Outcome, cache: Cache | None) -> No
     run.diagnostics.extend(diagnostics)
     if run.options.reads_stdin and run.mode == "fix":
         text = outcome.fixed_text if outcome.fixed_text is not None else file.source.text
-        run.console.out_bytes(file.source.encode(text))
+        run.console.out_bytes(_encode(file, text))
+
+
+def _diff(file: _File, fixed: str) -> str:
+    """The diff of one file's fix; a notebook's per changed cell (``path:cell N``)."""
+    assert file.source is not None
+    if file.notebook is None:
+        return unified_diff(file.display, file.source.text, fixed)
+    changed = file.notebook.diffs(file.display, fixed)
+    return "".join(unified_diff(name, old, new) for name, old, new in changed)
 
 
 def unified_diff(display: str, before: str, after: str) -> str:
@@ -293,6 +385,28 @@ def unified_diff(display: str, before: str, after: str) -> str:
     return "".join(parts)
 
 
+def _match_baseline(run: _Run, path: Path, found: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics ``path`` does not account for; says how many of its entries are
+    stale (and drops them with ``--prune-baseline``)."""
+    enabled = {
+        name: file.settings.enabled - file.config.ignored_codes_for(file.path)
+        for name, file in run.files.items()
+    }
+    matched = baseline.match_baseline(path, found, run.sources, enabled)
+    stale = len(matched.stale)
+    entries = f"{stale} baseline {'entry' if stale == 1 else 'entries'}"
+    if run.options.prune_baseline:
+        if stale:
+            baseline.prune_baseline(path, matched.kept)
+        run.console.err(f"Removed {entries} that no longer matched from {path}.\n")
+    elif stale:
+        run.console.err(
+            f"{entries} no longer {'matches' if stale == 1 else 'match'} anything "
+            "(drop them with --prune-baseline).\n"
+        )
+    return matched.new
+
+
 def _finish(run: _Run) -> int:
     options = run.options
     found = sorted(run.diagnostics)
@@ -301,7 +415,7 @@ def _finish(run: _Run) -> int:
         run.console.err(f"Wrote {plural(count, 'diagnostic')} to {options.write_baseline}.\n")
         return 2 if run.failed else 0
     if options.baseline is not None:
-        found = baseline.filter_new(options.baseline, found, run.sources)
+        found = _match_baseline(run, options.baseline, found)
     if run.mode == "noqa":
         _add_noqa(run, found)
         return 2 if run.failed else 0
@@ -316,20 +430,34 @@ def _finish(run: _Run) -> int:
         color=run.console.color,
         quiet=options.quiet,
         had_errors=bool(run.failed),
+        notebooks={name: f.notebook.cells for name, f in run.files.items() if f.notebook},
     )
     if run.mode == "diff":
         run.console.out("".join(run.diffs))
         if not options.quiet:
             run.console.err(_would_fix(run, found))
         return 2 if run.failed else 1 if run.diffs else 0
-    output = RENDERERS[options.output_format](report)
-    if options.reads_stdin and run.mode == "fix":
-        run.console.err(output)
+    if options.output_file is not None:
+        _write_report(run, replace(report, color=False))
+    elif options.reads_stdin and run.mode == "fix":
+        run.console.err(RENDERERS[run.output_format](report))
     else:
-        run.console.out(output)
+        run.console.out(RENDERERS[run.output_format](report))
     if run.failed:
         return 2
     return 1 if found and not options.exit_zero else 0
+
+
+def _write_report(run: _Run, report: ReportInput) -> None:
+    """``--output-file``: the report goes to the file; a failure is a run error."""
+    path = run.options.output_file
+    assert path is not None
+    output = RENDERERS[run.output_format](report)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(output, encoding="utf-8")
+    except OSError as error:
+        run.error(f"{path}: cannot write the report: {error.strerror or error}")
 
 
 def _would_fix(run: _Run, remaining: Sequence[Diagnostic]) -> str:
@@ -348,12 +476,13 @@ def _add_noqa(run: _Run, found: Sequence[Diagnostic]) -> None:
     files = {
         display: (file.path, file.source)
         for display, file in run.files.items()
-        if file.source is not None
+        if file.source is not None and file.notebook is None  # no noqa into notebook JSON
     }
     outcome = write_noqa(files, found)
     for error in outcome.errors:
         run.error(error)
     message = f"Added {plural(outcome.added, 'noqa directive')}."
     if outcome.skipped:
-        message += f" {plural(outcome.skipped, 'diagnostic')} could not take one (inside a string)."
+        skipped = plural(outcome.skipped, "diagnostic")
+        message += f" {skipped} could not take one (no row of their statement can carry it)."
     run.console.err(message + "\n")

@@ -18,7 +18,7 @@ import click
 
 from fastapi_rules_lint import __version__
 from fastapi_rules_lint.config import ConfigError
-from fastapi_rules_lint.docs import find_rule, render_rule, rules_listing
+from fastapi_rules_lint.docs import find_rule, render_rule, rules_json, rules_listing
 from fastapi_rules_lint.files import FileAccessError, MissingPathError
 from fastapi_rules_lint.interfaces.baseline import BaselineError
 from fastapi_rules_lint.interfaces.check import CheckOptions, run_check
@@ -115,9 +115,14 @@ _CODES_HELP = "Comma-separated rule codes or prefixes (FRL3, FRL301, ALL)."
 @click.option(
     "--output-format",
     type=click.Choice(sorted(RENDERERS)),
-    default="text",
-    show_default=True,
-    help="How to print diagnostics.",
+    default=None,
+    help="How to print diagnostics [default: the config's output-format, else text].",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file instead of stdout.",
 )
 @click.option(
     "--statistics", is_flag=True, help="Print the number of diagnostics per code (text or json)."
@@ -154,6 +159,11 @@ _CODES_HELP = "Comma-separated rule codes or prefixes (FRL3, FRL301, ALL)."
     type=click.Path(path_type=Path, dir_okay=False),
     help="Record every current diagnostic in this baseline file and exit 0.",
 )
+@click.option(
+    "--prune-baseline",
+    is_flag=True,
+    help="With --baseline: drop the entries no diagnostic matches any more.",
+)
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every offending line.")
 @click.option(
     "--force-exclude",
@@ -168,7 +178,8 @@ def check(
     fix: bool | None,
     unsafe_fixes: bool | None,
     diff: bool,
-    output_format: str,
+    output_format: str | None,
+    output_file: Path | None,
     statistics: bool,
     show_source: bool,
     exit_zero: bool,
@@ -179,10 +190,13 @@ def check(
     stdin_filename: str | None,
     baseline: Path | None,
     write_baseline: Path | None,
+    prune_baseline: bool,
     add_noqa: bool,
     force_exclude: bool,
 ) -> int:
     """Lint PATHS (files and folders; default: the current folder)."""
+    if prune_baseline and baseline is None:
+        raise click.UsageError("--prune-baseline needs --baseline")
     if add_noqa and (fix or diff):
         raise click.UsageError("--add-noqa cannot be combined with --fix or --diff")
     if add_noqa and (stdin_filename is not None or paths == (Path("-"),)):
@@ -200,6 +214,7 @@ def check(
         unsafe_fixes=unsafe_fixes,
         diff=diff,
         output_format=output_format,
+        output_file=output_file,
         statistics=statistics,
         show_source=show_source,
         exit_zero=exit_zero,
@@ -210,6 +225,7 @@ def check(
         stdin_filename=stdin_filename,
         baseline=baseline,
         write_baseline=write_baseline,
+        prune_baseline=prune_baseline,
         add_noqa=add_noqa,
         force_exclude=force_exclude,
     )
@@ -225,9 +241,16 @@ def rule(code: str) -> int:
 
 
 @cli.command(short_help="List every rule.")
-def rules() -> int:
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A table, or a JSON array of {code, name, summary, default_enabled, fix, url}.",
+)
+def rules(output_format: str) -> int:
     """List every rule: code, name, default, fix, summary."""
-    Console.detect().out(rules_listing())
+    Console.detect().out(rules_json() if output_format == "json" else rules_listing())
     return 0
 
 

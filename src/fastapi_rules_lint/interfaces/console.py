@@ -67,6 +67,11 @@ class Console:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
 
+    def progress_stream(self) -> TextIO | None:
+        """stderr when it is a terminal (where a progress line belongs), else None."""
+        isatty = getattr(sys.stderr, "isatty", None)
+        return sys.stderr if isatty is not None and isatty() else None
+
     def read_stdin(self) -> bytes:
         """All of stdin, as bytes."""
         return sys.stdin.buffer.read()

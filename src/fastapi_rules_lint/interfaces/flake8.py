@@ -18,10 +18,13 @@
   The config's ``exclude`` is not applied: flake8's own ``exclude`` decides which files
   are checked.
 - **Suppression.** flake8 applies its own ``# noqa`` and ``--per-file-ignores`` to our
-  codes (every message starts with its code). The engine has already dropped what the
-  CLI's suppressions drop (a ``# noqa`` on the first row of a multi-line statement, the
-  ``# fastapi-rules: noqa`` file comments), so flake8's ``--disable-noqa`` does not
-  bring those back.
+  codes (every message starts with its code). The engine drops what the CLI's
+  suppressions drop (a ``# noqa`` on the first or last row of a multi-line statement,
+  the ``# fastapi-rules: noqa`` file comments); with flake8's ``--disable-noqa`` the
+  plugin lints with every suppression off, so those come back too (and FRL002, which
+  judges suppressions, reports nothing). flake8 hands its options to a plugin only
+  through the ``parse_options`` class hook (called in every worker process too), so
+  that one flag is class state, as in flake8's own pyflakes plugin.
 - **Syntax errors.** flake8 parses the file with CPython first and reports ``E999``
   itself; it never calls tree plugins for such a file, so there is no second, FRL001
   report of the same error. FRL001 appears only where CPython accepts the file and
@@ -49,9 +52,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import ClassVar, Protocol
 
 from fastapi_rules_lint import __version__
 from fastapi_rules_lint.config import (
@@ -123,11 +127,22 @@ def _workspace() -> Workspace:
     return Workspace()
 
 
+class _Flake8Options(Protocol):
+    disable_noqa: bool
+
+
 class Flake8Plugin:
     """flake8 ``tree`` plugin for the ``FRL`` codes (see the module docs)."""
 
     name = "fastapi-rules-lint"
     version = __version__
+    honours_noqa: ClassVar[bool] = True
+    """False under flake8's ``--disable-noqa`` (set by ``parse_options``)."""
+
+    @classmethod
+    def parse_options(cls, options: _Flake8Options) -> None:
+        """flake8's hook: read ``--disable-noqa``."""
+        cls.honours_noqa = not getattr(options, "disable_noqa", False)
 
     def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
         # `tree` is requested only because flake8 classifies plugins by their
@@ -162,14 +177,17 @@ class Flake8Plugin:
         if isinstance(configured, ConfigError):
             raise configured
         ignored = configured.config.ignored_codes_for(path)
+        settings = configured.settings
+        if not self.honours_noqa:
+            settings = replace(settings, honour_noqa=False)
         text = "".join(self._lines)
         undecodable = _undecodable_bytes(path, text)
         if undecodable is not None:
-            result = lint_bytes(undecodable, self._filename, configured.settings)
+            result = lint_bytes(undecodable, self._filename, settings)
             found = list(result.diagnostics)
         else:
             view = _workspace().view_for_text(path, text)
-            found = lint_text(text, self._filename, configured.settings, view)
+            found = lint_text(text, self._filename, settings, view)
         return [diagnostic for diagnostic in found if diagnostic.code not in ignored]
 
     def _internal(self, message: str) -> Result:

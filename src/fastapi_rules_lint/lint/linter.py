@@ -15,13 +15,14 @@ from functools import cache
 import libcst as cst
 
 from fastapi_rules_lint.engine.diagnostics import Diagnostic, Fix, Location
-from fastapi_rules_lint.engine.noqa import parse_suppressions
+from fastapi_rules_lint.engine.noqa import NO_SUPPRESSIONS, Suppressions, Use, parse_suppressions
 from fastapi_rules_lint.engine.options import RuleOptions
 from fastapi_rules_lint.engine.positions import LineIndex, NodeRanges, node_ranges
 from fastapi_rules_lint.engine.source import DecodedSource, SourceDecodeError, decode_source
 from fastapi_rules_lint.engine.traversal import cached_visitors, traverse
 from fastapi_rules_lint.lint.registry import all_rules, select_codes
 from fastapi_rules_lint.lint.textfix import text_fix
+from fastapi_rules_lint.lint.unused_noqa import UNUSED_NOQA, named_rules, unused_noqa
 from fastapi_rules_lint.project.view import ModuleView, standalone_view
 from fastapi_rules_lint.rulebase.rule import NodeFix, Report, Requires, Rule
 from fastapi_rules_lint.semantics.fastapi.apps import analyse_module
@@ -37,6 +38,9 @@ class LintSettings:
 
     enabled: frozenset[str] = field(default_factory=select_codes)
     options: Mapping[str, RuleOptions] = field(default_factory=dict)
+    honour_noqa: bool = True
+    """False lints with every ``noqa`` directive ignored (flake8's ``--disable-noqa``);
+    FRL002 then reports nothing."""
 
     def options_for(self, rule: type[Rule]) -> RuleOptions:
         """The configured options of ``rule`` (its defaults when not configured)."""
@@ -193,11 +197,16 @@ def lint_module(
     fastapi = analyse_module(module, table, project)
     available = _module_requirements(table, fastapi.uses_fastapi, project)
     context = ModuleContext(module, path, table, fastapi)
+    judge_noqa = UNUSED_NOQA in settings.enabled and settings.honour_noqa
+    suppressions = parse_suppressions(text) if settings.honour_noqa else NO_SUPPRESSIONS
+    # FRL002 runs the rules a directive names even when they are off, only to learn
+    # whether they would fire there: their reports mark directives used, nothing more.
+    judged_only = named_rules(suppressions) - settings.enabled if judge_noqa else frozenset()
     reports: list[Report] = []
     rules: list[Rule] = [
         rule_class(context, settings.options_for(rule_class), reports.append)
         for rule_class in all_rules()
-        if rule_class.code in settings.enabled
+        if (rule_class.code in settings.enabled or rule_class.code in judged_only)
         and rule_class.requires & available == rule_class.requires
     ]
     if not rules:
@@ -206,14 +215,34 @@ def lint_module(
         _EnterContext(context), *rules, _LeaveContext(context)
     ]
     traverse(module, visitors)
-    if not reports:
+    if not reports and not judge_noqa:
         return []
-    return _to_diagnostics(module, text, path, reports)
+    used: set[Use] = set()
+    diagnostics = (
+        _to_diagnostics(module, text, path, reports, suppressions, used, judged_only)
+        if reports
+        else []
+    )
+    if judge_noqa and suppressions.directives:
+        # After every report went through the filter: `used` is complete.
+        for unused in unused_noqa(text, path, suppressions, used):
+            if not suppressions.matches(unused.code, (unused.location.row,)):
+                diagnostics.append(unused)
+    return diagnostics
 
 
 def _to_diagnostics(
-    module: cst.Module, text: str, path: str, reports: Sequence[Report]
+    module: cst.Module,
+    text: str,
+    path: str,
+    reports: Sequence[Report],
+    suppressions: Suppressions,
+    used: set[Use],
+    judged_only: frozenset[str] = frozenset(),
 ) -> list[Diagnostic]:
+    """Ranges and fixes for ``reports``, minus the suppressed ones and those of the
+    ``judged_only`` rules; every directive code that matched a report (whether or not
+    another one matched too) goes into ``used``."""
     fix_targets = {
         target
         for report in reports
@@ -222,7 +251,6 @@ def _to_diagnostics(
     }
     ranges = node_ranges(module, fix_targets)
     lines = LineIndex.of(ranges.code)
-    suppressions = parse_suppressions(text)
     diagnostics: list[Diagnostic] = []
     for report in reports:
         start, end = ranges.syntactic[report.node]
@@ -233,7 +261,11 @@ def _to_diagnostics(
         # `def` is visited) starts its own logical line above the anchor's.
         noqa_row = min(noqa_row, location.row)
         code = report.rule.code
-        if suppressions.is_suppressed(code, (location.row, noqa_row)):
+        matches = suppressions.matches(code, (location.row, noqa_row))
+        if matches:
+            used.update(matches)
+            continue
+        if code in judged_only:
             continue
         fix = _text_fix(module, report.fix, ranges) if report.fix else None
         diagnostics.append(

@@ -15,6 +15,7 @@ from functools import cache
 from fastapi_rules_lint.engine.diagnostics import Applicability, Diagnostic, Location
 from fastapi_rules_lint.engine.positions import LineIndex
 from fastapi_rules_lint.lint.registry import UnknownCodeError, rule_for
+from fastapi_rules_lint.notebooks import CellMap
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,16 @@ class ReportInput:
     """Text only: diagnostics, no summary."""
     had_errors: bool = False
     """The run reported errors (unreadable files, internal errors) besides diagnostics."""
+    notebooks: Mapping[str, CellMap] = field(default_factory=dict)
+    """Notebook filename → its cell map: their rows are rows of the cells' module text."""
+
+    def in_cell(self, filename: str, location: Location) -> tuple[int | None, Location]:
+        """``(cell, location in the cell)`` for a notebook, ``(None, location)`` else."""
+        cells = self.notebooks.get(filename)
+        if cells is None:
+            return None, location
+        cell, row = cells.locate(location.row)
+        return cell, Location(row, location.column)
 
     def is_applicable(self, diagnostic: Diagnostic) -> bool:
         """True when ``--fix`` (with this run's ``--unsafe-fixes``) would fix it."""
@@ -89,7 +100,9 @@ class Statistic:
     name: str
     count: int
     fixable: bool
-    """Every occurrence is fixable with this run's fix settings."""
+    """Every occurrence is fixable with this run's fix settings (ruff's ``[*]``)."""
+    fixable_count: int = 0
+    """How many occurrences are fixable with this run's fix settings."""
 
 
 def statistics(report: ReportInput) -> list[Statistic]:
@@ -100,7 +113,7 @@ def statistics(report: ReportInput) -> list[Statistic]:
         seen[0] += 1
         seen[1] += report.is_applicable(diagnostic)
     return [
-        Statistic(code, rule_name(code), count, fixable == count)
+        Statistic(code, rule_name(code), count, fixable == count, fixable)
         for code, (count, fixable) in sorted(
             counts.items(), key=lambda item: (-item[1][0], item[0])
         )

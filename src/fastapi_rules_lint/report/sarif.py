@@ -1,10 +1,11 @@
 """``--output-format sarif``: SARIF 2.1.0, as GitHub code scanning ingests it.
 
 One run; the driver lists every rule (id, name, short and full description, help in
-markdown from the rule's docs); each result names its rule by id and index, with a
-region in 1-based rows and columns (``columnKind: unicodeCodePoints``, matching our
-columns) and, where the diagnostic has one, its fix as artifact replacements. File
-locations are relative URIs against ``%SRCROOT%`` (the working folder).
+markdown from the rule's docs, ``helpUri`` its page); each result names its rule by id
+and index, with a region in 1-based rows and columns (``columnKind:
+unicodeCodePoints``, matching our columns) and, where the diagnostic has one, its fix
+as artifact replacements. File locations are relative URIs against ``%SRCROOT%`` (the
+working folder).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from fastapi_rules_lint import __version__
-from fastapi_rules_lint.docs import render_rule, sections
+from fastapi_rules_lint.docs import render_rule, rule_url, sections
 from fastapi_rules_lint.engine.diagnostics import Diagnostic
 from fastapi_rules_lint.lint.registry import all_rules
 from fastapi_rules_lint.report.base import Positions, ReportInput
@@ -91,6 +92,7 @@ class ReportingDescriptor(_Model):
     short_description: Message
     full_description: Message
     help: Message
+    help_uri: str | None = None
     default_configuration: Configuration
 
 
@@ -127,6 +129,7 @@ def _descriptor(rule_index: int) -> ReportingDescriptor:
         short_description=Message(text=rule.summary),
         full_description=Message(text=what),
         help=Message(text=what, markdown=render_rule(rule)),
+        help_uri=rule_url(rule.code),
         default_configuration=Configuration(enabled=rule.default_enabled),
     )
 

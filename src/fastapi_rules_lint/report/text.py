@@ -3,7 +3,11 @@
 ``[*]`` marks a diagnostic that ``--fix`` fixes with this run's settings (unsafe fixes
 count only with ``--unsafe-fixes``). Colour only when ``ReportInput.color`` (the CLI
 decides: a TTY and no ``NO_COLOR``). ``--show-source`` adds the line with carets under
-the range; ``--statistics`` replaces the listing with per-code counts.
+the range; ``--statistics`` replaces the listing with per-code counts (``[*]``: every
+occurrence is fixable; ``(N fixable)``: only some are). A line break in a message or a
+path is shown as ``\\n`` (``\\r``), so every diagnostic stays on one line for ``grep``
+and editors' problem matchers. A notebook's positions read
+``path.ipynb:cell 3:2:5`` (row 2 of cell 3), as ruff prints them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from fastapi_rules_lint.engine.diagnostics import Diagnostic
 from fastapi_rules_lint.report.base import ReportInput, plural, statistics
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_LINE_BREAKS = str.maketrans({"\r": "\\r", "\n": "\\n"})
 _TAB = "    "
 
 
@@ -51,14 +56,22 @@ def _painter(enabled: bool) -> _Painter:
 def _headline(report: ReportInput, diagnostic: Diagnostic, paint: _Painter) -> str:
     colon = paint(":", "cyan")
     marker = paint("[*] ", "cyan") if report.is_applicable(diagnostic) else ""
+    cell, location = report.in_cell(diagnostic.filename, diagnostic.location)
     where = colon.join(
         (
-            paint(diagnostic.filename, bold=True),
-            str(diagnostic.location.row),
-            str(diagnostic.location.column),
+            paint(one_line(diagnostic.filename), bold=True),
+            *(() if cell is None else (f"cell {cell}",)),
+            str(location.row),
+            str(location.column),
         )
     )
-    return f"{where}{colon} {paint(diagnostic.code, 'red', bold=True)} {marker}{diagnostic.message}"
+    code = paint(diagnostic.code, "red", bold=True)
+    return f"{where}{colon} {code} {marker}{one_line(diagnostic.message)}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks written as ``\\r`` and ``\\n``."""
+    return text.translate(_LINE_BREAKS)
 
 
 def _width(text: str) -> int:
@@ -81,14 +94,15 @@ def _snippet(report: ReportInput, diagnostic: Diagnostic, paint: _Painter) -> li
     start = min(diagnostic.location.column - 1, len(line))
     end = diagnostic.end_location.column - 1 if diagnostic.end_location.row == row else len(line)
     carets = max(_width(line[start:end]), 1)
-    gutter = " " * len(str(row))
+    shown = str(report.in_cell(diagnostic.filename, diagnostic.location)[1].row)
+    gutter = " " * len(shown)
     bar = paint("|", "blue", bold=True)
     pointer = " " * _width(line[:start]) + paint(
         "^" * carets + " " + diagnostic.code, "red", bold=True
     )
     return [
         f"{gutter} {bar}",
-        f"{paint(str(row), 'blue', bold=True)} {bar} {line.replace(chr(9), _TAB)}",
+        f"{paint(shown, 'blue', bold=True)} {bar} {line.replace(chr(9), _TAB)}",
         f"{gutter} {bar} {pointer}",
         f"{gutter} {bar}",
         "",
@@ -101,13 +115,16 @@ def _statistics(report: ReportInput, paint: _Painter) -> list[str]:
         return []
     count_width = max(len(str(item.count)) for item in found)
     code_width = max(len(item.code) for item in found)
-    any_fixable = any(item.fixable for item in found)
+    any_fixable = any(item.fixable_count for item in found)
     lines = []
     for item in found:
         marker = "[*] " if item.fixable else "[ ] " if any_fixable else ""
+        partly = (
+            f" ({item.fixable_count} fixable)" if 0 < item.fixable_count < item.count else ""
+        )
         lines.append(
             f"{item.count:>{count_width}}\t{paint(item.code.ljust(code_width), 'red', bold=True)}"
-            f"\t{marker}{item.name}"
+            f"\t{marker}{item.name}{partly}"
         )
     return lines
 

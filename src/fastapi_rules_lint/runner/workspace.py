@@ -119,7 +119,9 @@ class Workspace:
     def _build(self, root: Path, extra: Path) -> Project:
         config = _root_config(root)
         settings = config.settings
-        discovery = Discovery(root, [*settings.exclude, *settings.extend_exclude])
+        discovery = Discovery(
+            root, [*settings.exclude, *settings.extend_exclude], include_notebooks=False
+        )
         try:
             files = discovery.files([root])
         except MissingPathError:
