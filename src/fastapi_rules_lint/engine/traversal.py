@@ -284,3 +284,18 @@ def _method_names(cls: type[object]) -> tuple[str, ...]:
 
 
 _METHOD_NAMES: dict[type[object], tuple[str, ...]] = {}
+
+
+class OwnScopeVisitor(cst.CSTVisitor):
+    """A visitor of one scope's own code: the bodies of nested ``def``, ``class`` and
+    ``lambda`` are other scopes and are not entered (a subclass that needs what a
+    nested definition binds overrides ``visit_FunctionDef``/``visit_ClassDef``)."""
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False

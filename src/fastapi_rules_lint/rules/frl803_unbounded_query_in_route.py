@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.traversal import visit_readonly
+from fastapi_rules_lint.engine.traversal import OwnScopeVisitor, visit_readonly
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Requires, Rule
 from fastapi_rules_lint.semantics.python.signatures import all_params
 
@@ -233,22 +233,13 @@ def _is_all(node: cst.Call) -> bool:
     return not node.args and isinstance(node.func, cst.Attribute) and node.func.attr.value == "all"
 
 
-class _Assignments(cst.CSTVisitor):
+class _Assignments(OwnScopeVisitor):
     """Values assigned to each name in one function scope (None: a binding whose
     value is unknown, such as a loop target)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.found: dict[str, list[cst.BaseExpression | None]] = {}
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import libcst as cst
 
+from fastapi_rules_lint.engine.traversal import OwnScopeVisitor
 from fastapi_rules_lint.project.view import ModuleView
 from fastapi_rules_lint.semantics.fastapi.imported_dependencies import ImportedDependencies
 from fastapi_rules_lint.semantics.fastapi.params import (
@@ -45,7 +46,7 @@ def _contains_yield(body: cst.CSTNode) -> bool:
     return finder.found
 
 
-class _YieldFinder(cst.CSTVisitor):
+class _YieldFinder(OwnScopeVisitor):
     """Does a function body yield (nested functions and classes excluded)?"""
 
     def __init__(self) -> None:
@@ -54,15 +55,6 @@ class _YieldFinder(cst.CSTVisitor):
 
     def visit_Yield(self, node: cst.Yield) -> bool:
         self.found = True
-        return False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
 
 

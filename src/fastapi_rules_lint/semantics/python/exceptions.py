@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.traversal import visit_readonly
+from fastapi_rules_lint.engine.traversal import OwnScopeVisitor, visit_readonly
 
 Resolve = Callable[[cst.BaseExpression], frozenset[str]]
 
@@ -77,7 +77,7 @@ def caught_name(handler: cst.ExceptHandler) -> str | None:
     return None
 
 
-class _BodyFacts(cst.CSTVisitor):
+class _BodyFacts(OwnScopeVisitor):
     """What a handler body does, not looking into nested functions and classes."""
 
     def __init__(self, name: str | None, resolve: Resolve, loggers: frozenset[str]) -> None:
@@ -90,15 +90,6 @@ class _BodyFacts(cst.CSTVisitor):
         self.is_reported = False
         self.uses_error = False
         self.has_comment = False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def visit_Raise(self, node: cst.Raise) -> None:
         self.raises.append(node)
