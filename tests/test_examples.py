@@ -14,7 +14,8 @@ changes the code must not be reachable with safe fixes alone. ``fixed`` equal to
 ``none`` attaches no fix to any diagnostic.
 
 An example with ``files`` is a small project: its code is the module at ``path`` and is
-linted (and fixed) with the view ``project_views`` gives of it among those files.
+linted (and fixed) with the view ``project_views`` gives of it among those files, with
+the call facts a run derives (``with_call_facts``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from fastapi_rules_lint.lint.registry import all_rules
 from fastapi_rules_lint.lint.textfix import compile_error
 from fastapi_rules_lint.project.view import ModuleView, project_views
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Rule
+from fastapi_rules_lint.semantics.asyncio.project_calls import with_call_facts
 from tests.helpers import lint_rule, settings_for
 
 CASES = [
@@ -46,10 +48,12 @@ UNFIXED = [case for case in FLAGGED if case.values[1].fixed is None]
 
 def _project(example: Clean | Flagged, code: str) -> ModuleView | None:
     """The view of ``code`` as the module at ``example.path`` of the example's project
-    (None for a single-module example: linted on its own)."""
+    (None for a single-module example: linted on its own), with the call facts a run
+    derives (``with_call_facts``), as ``runner.workspace`` does."""
     if not example.files:
         return None
-    return project_views({**example.files, example.path: code})[example.path]
+    sources = {**example.files, example.path: code}
+    return project_views(sources, derive=with_call_facts)[example.path]
 
 
 def _lint(rule: type[Rule], example: Clean | Flagged, code: str) -> list[Diagnostic]:

@@ -120,6 +120,16 @@ class RawDictResponse(Rule):
             at=("9:12-9:39", "14:12-14:32", "20:46-20:50"),
             note="`Optional[Mapping]`, `response_model=None`, a comprehension, `add_api_route`",
         ),
+        Clean(
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+            "@router.get('/debug')\ndef debug():\n    return {'ok': True}\n",
+            path="app/debug.py",
+            files={
+                "app/main.py": "from fastapi import FastAPI\n\nfrom app import debug\n\n"
+                "app = FastAPI()\napp.include_router(debug.router, include_in_schema=False)\n",
+            },
+            note="across modules: the router is included out of the schema",
+        ),
     )
 
     def setup(self) -> None:

@@ -23,6 +23,16 @@ _HEAD = (
 )
 _FLASK = "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
 
+# Examples that span modules: `app/deps.py` of a project whose `app/routes.py` uses it.
+_DEPS = (
+    'from fastapi import Depends\n\n\ndef get_token() -> str:\n    return "token"\n\n\n'
+    "def get_user(token: str = Depends(get_token)) -> str:\n    return token\n"
+)
+_ROUTES = (
+    "from typing import Annotated\n\nfrom fastapi import APIRouter, Depends\n\n"
+    "from app import deps\n\nrouter = APIRouter()\n\n\n"
+)
+
 
 class NonAnnotatedDependency(Rule):
     """## What it does
@@ -134,6 +144,29 @@ class NonAnnotatedDependency(Rule):
             "    return q\n",
             unsafe=True,
             note="`n` would be required after a default and cannot be keyword-only: no fix",
+        ),
+        Clean(
+            _DEPS,
+            path="app/deps.py",
+            files={
+                "app/routes.py": _ROUTES + '@router.get("/me")\n'
+                'def me() -> str:\n    return deps.get_user("token")\n',
+            },
+            note="across modules: `get_user` is only called directly, not a dependency",
+        ),
+        Flagged(
+            _DEPS,
+            at=("8:14-8:19",),
+            fixed="from fastapi import Depends\nfrom typing import Annotated\n\n\n"
+            'def get_token() -> str:\n    return "token"\n\n\n'
+            "def get_user(token: Annotated[str, Depends(get_token)]) -> str:\n    return token\n",
+            unsafe=True,
+            path="app/deps.py",
+            files={
+                "app/routes.py": _ROUTES + '@router.get("/me")\n'
+                "def me(user: Annotated[str, Depends(deps.get_user)]) -> str:\n    return user\n",
+            },
+            note="across modules: `app/routes.py` uses `get_user` as a dependency",
         ),
     )
 

@@ -35,6 +35,21 @@ BUILTIN_EXCEPTIONS: dict[str, type[BaseException]] = {
 # decision about which status an expected error gets.
 _CATCH_ALL = frozenset({"builtins.Exception", "builtins.BaseException"})
 
+# Examples that span modules: `app/routes.py` of a project whose `app/main.py` includes it.
+_ROUTES = (
+    "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+    '@router.get("/items")\ndef items() -> None:\n    raise ValueError("bad")\n'
+)
+_MAIN = "from fastapi import FastAPI\n\nfrom app import routes\n\napp = FastAPI()\n"
+_ON_VALUE_ERROR = (
+    "\n\n@app.exception_handler(ValueError)\n"
+    "async def on_value_error(request: Request, exc: ValueError) -> JSONResponse:\n"
+    '    return JSONResponse(status_code=400, content={"detail": str(exc)})\n'
+)
+_HANDLER_HEAD = (
+    "from fastapi import FastAPI, Request\nfrom fastapi.responses import JSONResponse\n\n"
+)
+
 
 class BuiltinExceptionInRoute(Rule):
     """## What it does
@@ -212,6 +227,25 @@ class BuiltinExceptionInRoute(Rule):
             '@app.get("/items")\ndef items(db: object = Depends(get_db)) -> None:\n    pass\n',
             at=("9:15-9:51",),
             note="`from None` hides the cause: not the deliberate-500 idiom",
+        ),
+        Clean(
+            _ROUTES,
+            path="app/routes.py",
+            files={
+                "app/main.py": _HANDLER_HEAD + "from app import routes\n\napp = FastAPI()\n"
+                "app.include_router(routes.router)\n" + _ON_VALUE_ERROR,
+            },
+            note="across modules: the app including the router handles `ValueError`",
+        ),
+        Flagged(
+            _ROUTES,
+            at=("8:11-8:28",),
+            path="app/routes.py",
+            files={
+                "app/main.py": _MAIN + "app.include_router(routes.router)\n",
+                "app/admin.py": _HANDLER_HEAD + "app = FastAPI()\n" + _ON_VALUE_ERROR,
+            },
+            note="across modules: the handler is on another app, which does not import it",
         ),
     )
 

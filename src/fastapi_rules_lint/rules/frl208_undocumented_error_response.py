@@ -25,6 +25,14 @@ from fastapi_rules_lint.semantics.python.names import resolve
 
 _VALIDATION_ERROR = 422
 
+# Examples that span modules: `app/routes.py` of a project whose `app/main.py` includes it.
+_ROUTES = (
+    "from fastapi import APIRouter, HTTPException\n\nrouter = APIRouter()\n\n\n"
+    '@router.get("/items/{item_id}")\ndef read_item(item_id: int) -> None:\n'
+    "    raise HTTPException(status_code=404)\n"
+)
+_MAIN = "from fastapi import FastAPI\n\nfrom app import routes\n\napp = FastAPI()\n"
+
 
 class UndocumentedErrorResponse(Rule):
     """## What it does
@@ -149,6 +157,30 @@ class UndocumentedErrorResponse(Rule):
             "    raise HTTPException(status_code=422)\n",
             unsafe=True,
             note="422 without parameters: FastAPI does not document it",
+        ),
+        Clean(
+            _ROUTES,
+            path="app/routes.py",
+            files={
+                "app/main.py": _MAIN + "app.include_router(\n"
+                '    routes.router, responses={404: {"description": "Missing"}}\n)\n',
+            },
+            note="across modules: the include documents 404",
+        ),
+        Flagged(
+            _ROUTES,
+            at=("8:11-8:41",),
+            fixed=_ROUTES.replace(
+                '"/items/{item_id}"',
+                '"/items/{item_id}", responses={404: {"description": "Not Found"}}',
+            ),
+            unsafe=True,
+            path="app/routes.py",
+            files={
+                "app/main.py": _MAIN
+                + 'app.include_router(routes.router, responses={403: {"description": "No"}})\n',
+            },
+            note="across modules: the include documents another status",
         ),
     )
 

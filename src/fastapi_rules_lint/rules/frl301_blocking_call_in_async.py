@@ -205,6 +205,26 @@ class BlockingCallInAsync(ScopeTracking):
             note="sync session through an Annotated alias; query terminal",
         ),
         Flagged(
+            "from fastapi import APIRouter\nfrom sqlalchemy import text\n\n"
+            "from app.deps import SessionDep\n\nrouter = APIRouter()\n\n\n"
+            "@router.get('/health')\nasync def health(db: SessionDep) -> int:\n"
+            "    return db.execute(text('select 1')).scalar_one()\n",
+            at=("11:12-11:40",),
+            path="app/routes.py",
+            files={
+                "app/deps.py": "from collections.abc import Iterator\n"
+                "from typing import Annotated\n\n"
+                "from fastapi import Depends\nfrom sqlalchemy.orm import Session\n\n"
+                "from app.db import SessionLocal\n\n\n"
+                "def get_db() -> Iterator[Session]:\n    with SessionLocal() as db:\n"
+                "        yield db\n\n\nSessionDep = Annotated[Session, Depends(get_db)]\n",
+                "app/db.py": "from sqlalchemy import create_engine\n"
+                "from sqlalchemy.orm import sessionmaker\n\n"
+                "SessionLocal = sessionmaker(create_engine('sqlite:///app.db'))\n",
+            },
+            note="`SessionDep` is an `Annotated` alias imported from `app/deps.py`",
+        ),
+        Flagged(
             "import boto3\n\nasync def handler() -> None:\n    boto3.client('s3')\n",
             at=("4:5-4:23",),
             options={"extra-blocking-calls": {"boto3.client": "`aioboto3`"}},

@@ -32,6 +32,11 @@ LITERALS = (
 )
 
 _APP = "from fastapi import FastAPI\nfrom .crud import get_items\n\napp = FastAPI()\n\n"
+_ROUTER = "router = APIRouter()\n\n\n"
+_SERVICES = (
+    "import requests\n\n\ndef fetch(url: str) -> dict[str, str]:\n"
+    "    return requests.get(url, timeout=5).json()\n"
+)
 
 
 class AsyncWithoutAwaitOptions(RuleOptions):
@@ -157,6 +162,51 @@ class AsyncWithoutAwait(ScopeTracking):
             "    return s\n",
             at=("9:11-9:19",),
             note="a dependency calling a same-module helper that blocks",
+        ),
+        Clean(
+            "from fastapi import APIRouter\n\nfrom app.helpers import slugify\n\n"
+            + _ROUTER
+            + "@router.get('/items/{name}')\nasync def read(name: str) -> str:\n"
+            "    return slugify(name)\n",
+            path="app/routes.py",
+            files={
+                "app/helpers.py": "def slugify(text: str) -> str:\n"
+                "    return text.strip().lower().replace(' ', '-')\n",
+            },
+            note="a helper of another module that makes no call that may block is pure",
+        ),
+        Flagged(
+            "from fastapi import APIRouter\n\nfrom app.services import fetch\n\n"
+            + _ROUTER
+            + "@router.get('/weather')\nasync def weather() -> dict[str, str]:\n"
+            "    return fetch('https://wttr.in')\n",
+            at=("9:11-9:18",),
+            fixed="from fastapi import APIRouter\n\nfrom app.services import fetch\n\n"
+            + _ROUTER
+            + "@router.get('/weather')\ndef weather() -> dict[str, str]:\n"
+            "    return fetch('https://wttr.in')\n",
+            unsafe=True,
+            path="app/routes.py",
+            files={"app/services.py": _SERVICES},
+            note="calls `fetch()` of another module: the message names `fetch() → requests.get()`",
+        ),
+        Flagged(
+            "from fastapi import Header\n\nfrom app.services import fetch\n\n\n"
+            "async def get_user(token: str = Header()) -> dict[str, str]:\n"
+            "    return fetch(f'https://auth.example.com/me?token={token}')\n",
+            at=("6:11-6:19",),
+            path="app/auth.py",
+            files={
+                "app/services.py": _SERVICES,
+                "app/routes.py": "from typing import Annotated\n\n"
+                "from fastapi import APIRouter, Depends, Header\n\n"
+                "from app.auth import get_user\n\n" + _ROUTER + "@router.get('/me')\n"
+                "async def me(user: Annotated[dict[str, str], Depends(get_user)]) -> str:\n"
+                "    return user['name']\n\n\n"
+                "@router.get('/whoami')\nasync def whoami(token: str = Header()) -> str:\n"
+                "    return (await get_user(token))['name']\n",
+            },
+            note="no fix: `app/routes.py` awaits `get_user(...)`, which `def` would break",
         ),
     )
 

@@ -145,6 +145,19 @@ class TransitiveBlockingCall(ScopeTracking):
             at=("7:5-7:11",),
             note="a nested sync def called on the loop",
         ),
+        Flagged(
+            "import asyncio\n\nfrom fastapi import APIRouter\n\nfrom app import services\n\n"
+            "router = APIRouter()\n\n\n@router.get('/config')\nasync def config() -> str:\n"
+            "    await asyncio.sleep(0)\n    return services.load()\n",
+            at=("13:12-13:27",),
+            path="app/routes.py",
+            files={
+                "app/services.py": "def load() -> str:\n"
+                "    with open('config.toml') as f:\n        return f.read()\n",
+            },
+            note="a function of another module: `load() → open()`; awaiting elsewhere "
+            "does not help",
+        ),
     )
 
     def setup(self) -> None:
