@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 
 import libcst as cst
-from libcst.metadata import ScopeProvider
+from libcst.metadata import Scope, ScopeProvider
 
 from fastapi_rules_lint.engine.diagnostics import Applicability
 from fastapi_rules_lint.engine.options import RuleOptions
@@ -101,7 +101,6 @@ class BooleanNameWithoutVerb(Rule):
     fix_availability = "sometimes"
     options_model = BooleanNameOptions
     examples = EXAMPLES
-    METADATA_DEPENDENCIES = (ScopeProvider,)
 
     options: BooleanNameOptions
 
@@ -109,6 +108,7 @@ class BooleanNameWithoutVerb(Rule):
         self._reported: set[tuple[int, str]] = set()
         self._declared: set[tuple[int, str]] = set()
         self._module_names: frozenset[str] | None = None
+        self._scopes: Mapping[cst.CSTNode, Scope | None] | None = None
         stem = PurePath(self.context.path.replace("\\", "/")).name.lower()
         self._is_config_module = "conf" in stem or "settings" in stem
 
@@ -227,7 +227,13 @@ class BooleanNameWithoutVerb(Rule):
             self._module_names = names.module_names(self.context.module)
         if new in self._module_names:
             return None
-        scope = self.get_metadata(ScopeProvider, target, None)
+        if self._scopes is None:
+            # Scope analysis costs more than every other rule together, and only a fix
+            # needs it: resolved once per module, on the first candidate (the wrapper
+            # skips its copy, so its nodes are the ones being visited).
+            wrapper = cst.MetadataWrapper(self.context.module, unsafe_skip_copy=True)
+            self._scopes = wrapper.resolve(ScopeProvider)
+        scope = self._scopes.get(target)
         if scope is None:
             return None
         nodes = names.rename_targets(function, scope, target.value)
