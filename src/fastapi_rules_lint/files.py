@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +49,12 @@ class MissingPathError(Exception):
 
 class FileAccessError(Exception):
     """A file cannot be read or written; the message is one line naming the file."""
+
+
+class FileTooLargeError(Exception):
+    """A file is over the ``max-file-size`` limit; the message is one line naming it
+    (a warning: the file is skipped, the run's exit status is unaffected)."""
+
 
 
 def _relative(absolute: str, base: str) -> str | None:
@@ -140,16 +148,24 @@ class Discovery:
         ``--force-exclude``, for pre-commit runs in projects that exclude fixtures)."""
         found: dict[str, Path] = {}
         for path in paths:
-            if path.is_dir():
+            try:
+                is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+            except FileNotFoundError:
+                raise MissingPathError(f"{path}: no such file or directory") from None
+            except OSError:
+                # Unreadable (a folder without search permission above it, a broken
+                # mount): kept, so reading it is one error line and the run goes on.
+                is_dir = False
+            if is_dir:
                 for file in self._walk(path):
                     found.setdefault(os.path.normpath(os.path.abspath(file)), file)
-            elif path.exists():
+            else:
+                # Named files of any kind are kept: `read_source` refuses what is not a
+                # regular file (a FIFO, a device) with one error line.
                 absolute = Path(os.path.abspath(path))
                 if force_exclude and self._is_excluded_path(absolute):
                     continue
                 found.setdefault(os.path.normpath(absolute), path)
-            else:
-                raise MissingPathError(f"{path}: no such file or directory")
         return sorted(found.values(), key=lambda file: file.as_posix())
 
     def _is_excluded_path(self, path: Path) -> bool:
@@ -199,23 +215,88 @@ class Discovery:
                     yield shown / entry.name
 
 
-def read_source(path: Path) -> bytes:
-    """The bytes of ``path``; ``FileAccessError`` with a one-line message otherwise."""
+def read_source(path: Path, max_size: int | None = None) -> bytes:
+    """The bytes of ``path``; ``FileAccessError`` with a one-line message otherwise.
+
+    Only regular files are read: a FIFO, device or socket is refused before it is
+    opened (opening a FIFO would wait for a writer forever), and the file is opened
+    non-blocking and checked again, in case it was swapped meanwhile. A file over
+    ``max_size`` bytes (None or 0: no limit) raises ``FileTooLargeError`` unread."""
     try:
-        return path.read_bytes()
+        _check_regular(path, os.stat(path).st_mode)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         raise FileAccessError(f"{path}: cannot read file: {_reason(error)}") from None
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            info = os.fstat(descriptor)
+            _check_regular(path, info.st_mode)
+            check_size(path, info.st_size, max_size)
+            return stream.read()
+        except OSError as error:
+            raise FileAccessError(f"{path}: cannot read file: {_reason(error)}") from None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace the content of ``path`` with ``data`` atomically, keeping its mode."""
+def check_size(path: Path | str, size: int, max_size: int | None) -> None:
+    """``FileTooLargeError`` when ``size`` is over ``max_size`` (None or 0: no limit)."""
+    if max_size and size > max_size:
+        raise FileTooLargeError(
+            f"{path}: skipped: {_megabytes(size)} is over max-file-size ({_megabytes(max_size)})"
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size} bytes" if size < 1024 * 1024 else f"{size / (1024 * 1024):.1f} MiB"
+
+
+def _check_regular(path: Path, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        kind = "a directory"
+    elif stat.S_ISFIFO(mode):
+        kind = "a FIFO"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "not a regular file"
+    raise FileAccessError(f"{path}: cannot read file: it is {kind}, not a regular file")
+
+
+def write_atomic(path: Path, data: bytes, *, root: Path | None = None) -> None:
+    """Replace the content of ``path`` with ``data`` atomically, keeping its mode.
+
+    - A symlink is written through (the link stays a link) only when its target is inside
+      ``root`` (the project root) or the link's own folder tree; a link to outside both is
+      refused with one error line: ``--fix`` never edits a file outside the tree it was
+      asked about.
+    - A file with several hard links is refused: replacing it would silently split it
+      from its other names, and writing in place would lose atomicity.
+    - The temporary file is removed on any exception (Ctrl-C included). Temporary files
+      a killed run left behind (``.NAME.XXXXXXXX.tmp`` next to an existing ``NAME``,
+      older than an hour) are removed at the next write in that folder.
+    """
     target = Path(os.path.realpath(path))  # write through symlinks, don't replace them
+    absolute = Path(os.path.abspath(path))
+    inside = _inside(target, absolute.parent) or (root is not None and _inside(target, root))
+    if target != absolute and not inside:
+        raise FileAccessError(
+            f"{path}: cannot write file: it is a symlink to {target}, outside the project"
+        )
     try:
         info = target.stat()
         if not info.st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):
             raise PermissionError(13, "Permission denied")
+        if info.st_nlink > 1:
+            raise FileAccessError(
+                f"{path}: cannot write file: it has {info.st_nlink} hard links, which"
+                " replacing it would break"
+            )
+        _remove_stale_temporaries(target.parent)
         handle, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+            dir=target.parent, prefix=f".{target.name}.", suffix=_TEMPORARY_SUFFIX
         )
     except OSError as error:
         raise FileAccessError(f"{path}: cannot write file: {_reason(error)}") from None
@@ -228,9 +309,42 @@ def write_atomic(path: Path, data: bytes) -> None:
             with contextlib.suppress(OSError):
                 os.chown(temporary, info.st_uid, info.st_gid)
         os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise FileAccessError(f"{path}: cannot write file: {_reason(error)}") from None
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise FileAccessError(f"{path}: cannot write file: {_reason(error)}") from None
+        raise
+
+
+_TEMPORARY_SUFFIX = ".tmp"
+_STALE_AFTER_SECONDS = 3600
+# `tempfile.mkstemp` names: our prefix `.NAME.`, 8 characters of its alphabet, `.tmp`.
+_TEMPORARY_NAME = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Remove the temporary files of killed runs in ``folder`` (only our own pattern, only
+    next to the file they were for, only regular files older than an hour)."""
+    now = time.time()
+    try:
+        with os.scandir(folder) as scan:
+            entries = [entry for entry in scan if entry.name.endswith(_TEMPORARY_SUFFIX)]
+    except OSError:
+        return
+    for entry in entries:
+        match = _TEMPORARY_NAME.fullmatch(entry.name)
+        if match is None or not os.path.isfile(os.path.join(folder, match["name"])):
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > _STALE_AFTER_SECONDS:
+                os.unlink(entry.path)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    base = os.path.realpath(folder)
+    return _relative(str(path), base) is not None or str(path) == base
 
 
 def _owner(path: str) -> tuple[int, int]:

@@ -45,7 +45,7 @@ class ConfigFile:
 
 def _folder_of(start: Path) -> Path:
     absolute = Path(os.path.abspath(start))
-    return absolute if absolute.is_dir() else absolute.parent
+    return absolute if os.path.isdir(absolute) else absolute.parent
 
 
 def has_our_table(pyproject: Path) -> bool:
@@ -77,10 +77,10 @@ def has_our_table(pyproject: Path) -> bool:
 def _config_in(folder: Path) -> ConfigFile | None:
     for name in DEDICATED_NAMES:
         candidate = folder / name
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             return ConfigFile(candidate, is_pyproject=False)
     candidate = folder / PYPROJECT
-    if candidate.is_file() and has_our_table(candidate):
+    if os.path.isfile(candidate) and has_our_table(candidate):
         return ConfigFile(candidate, is_pyproject=True)
     return None
 

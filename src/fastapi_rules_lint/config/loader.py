@@ -77,10 +77,10 @@ def find_pyproject(start: Path) -> Path | None:
 
     Not how settings are found (that is ``discovery.find_config``)."""
     absolute = Path(os.path.abspath(start))
-    folder = absolute if absolute.is_dir() else absolute.parent
+    folder = absolute if os.path.isdir(absolute) else absolute.parent
     for candidate in (folder, *folder.parents):
         found = candidate / PYPROJECT
-        if found.is_file():
+        if os.path.isfile(found):
             return found
     return None
 
@@ -197,6 +197,11 @@ def _read_toml(path: Path) -> dict[str, object]:
         raise ConfigError(f"{where}: cannot read config: {error.strerror}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{where}: invalid TOML: {' '.join(str(error).split())}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{where}: invalid TOML: not UTF-8 (byte 0x{error.object[error.start]:02x} "
+            f"at offset {error.start})"
+        ) from None
 
 
 def _our_table(path: Path, data: Mapping[str, object]) -> dict[str, object] | None:

@@ -17,6 +17,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 DEFAULT_CACHE_DIR = ".fastapi_rules_cache"
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+"""``max-file-size`` when the settings leave it unset: 2 MiB (``0`` turns the limit off)."""
 
 OutputFormat = Literal["text", "json", "sarif", "github", "junit"]
 
@@ -93,9 +95,20 @@ class Settings(BaseModel):
     output_format: OutputFormat | None = None
     """The report format when ``--output-format`` is not given; None means ``text``."""
     max_file_size: Annotated[int, Field(ge=0)] | None = None
-    """Files larger than this many bytes are skipped (with a notice); None: no limit."""
+    """Files larger than this many bytes are skipped with a one-line warning (the exit
+    status is unaffected), named files, folder walks and ``--stdin-filename`` input alike;
+    the project model treats them as unparsed. Unset (None): ``DEFAULT_MAX_FILE_SIZE``,
+    2 MiB — far above any hand-written module, below the generated ones whose parse takes
+    minutes and gigabytes. ``0``: no limit."""
     lint: dict[str, dict[str, JsonValue]] = Field(default_factory=dict)
     """``[tool.fastapi-rules.lint.<rule-name>]`` tables of rule options."""
+
+
+    @property
+    def file_size_limit(self) -> int | None:
+        """The effective ``max-file-size`` in bytes; None when there is no limit."""
+        limit = DEFAULT_MAX_FILE_SIZE if self.max_file_size is None else self.max_file_size
+        return limit or None
 
 
 SETTINGS_KEYS = frozenset(field.alias or name for name, field in Settings.model_fields.items())

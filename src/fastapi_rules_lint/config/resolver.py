@@ -58,7 +58,7 @@ class ConfigResolver:
     def file_for(self, path: Path) -> ConfigFile | None:
         """The settings file discovery finds for ``path`` (``explicit`` aside)."""
         absolute = Path(os.path.abspath(path))
-        folder = absolute if absolute.is_dir() else absolute.parent
+        folder = absolute if os.path.isdir(absolute) else absolute.parent
         if folder not in self._by_folder:
             self._by_folder[folder] = find_config(folder)
         return self._by_folder[folder]

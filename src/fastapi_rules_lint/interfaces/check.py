@@ -13,6 +13,10 @@ Decisions:
   ``--stdin-filename``, or the working folder); command-line values win over them.
 - ``--diff``: the diff on stdout, "Would fix N errors." on stderr, nothing written; exit
   1 exactly when there is a diff (ruff's behaviour).
+- Only regular files are read: a FIFO, device or socket named on the command line, or
+  an unreadable file, is one error line (exit 2) and the run goes on; a closed stdin is
+  one error line too. A file (or stdin buffer) over ``max-file-size`` (default 2 MiB) is
+  skipped with one warning line, the exit status unaffected.
 - ``--stdin-filename``: the name drives config discovery and ``per-file-ignores``; with
   ``--fix`` the fixed (or unchanged) source goes to stdout and the report to stderr, as
   editors expect. Stdin is never cached.
@@ -44,7 +48,13 @@ from fastapi_rules_lint.cache import Cache
 from fastapi_rules_lint.config import ConfigResolver, LoadedConfig, display_path
 from fastapi_rules_lint.engine.diagnostics import Diagnostic
 from fastapi_rules_lint.engine.source import DecodedSource, SourceDecodeError, decode_source
-from fastapi_rules_lint.files import FileAccessError, read_source, write_atomic
+from fastapi_rules_lint.files import (
+    FileAccessError,
+    FileTooLargeError,
+    check_size,
+    read_source,
+    write_atomic,
+)
 from fastapi_rules_lint.interfaces import baseline
 from fastapi_rules_lint.interfaces.add_noqa import write_noqa
 from fastapi_rules_lint.interfaces.console import Console
@@ -224,12 +234,24 @@ def _stdin_file(run: _Run, console: Console) -> list[_File]:
         settings = config.lint_settings(
             run.settings.select, run.settings.ignore, run.settings.extend_select
         )
-    data = console.read_stdin()
+    try:
+        data = console.read_stdin()
+    except OSError as error:
+        run.error(f"cannot read stdin: {error.strerror or error}")
+        return []
     if run.options.stdin_filename and run.force_exclude and _is_excluded(run, config, path):
         if run.mode == "fix":
             console.out_bytes(data)  # an editor expects its buffer back, untouched
         return []
     shown = display_path(path) if run.options.stdin_filename else display
+    try:
+        check_size(shown, len(data), config.settings.file_size_limit)
+    except FileTooLargeError as error:
+        if not run.options.quiet:
+            console.warning(str(error))
+        if run.mode == "fix":
+            console.out_bytes(data)  # an editor expects its buffer back, untouched
+        return []
     loaded = _load(run, path, shown, data, settings, config)
     return [loaded] if loaded else []
 
@@ -288,19 +310,23 @@ def _decode(data: bytes) -> DecodedSource | None:
 def _read_files(run: _Run, config: LoadedConfig) -> list[_File]:
     discovery = run.settings.discovery_for(config)
     force_exclude = run.force_exclude
-    named = {os.path.abspath(path) for path in run.options.paths if not path.is_dir()}
+    named = {os.path.abspath(path) for path in run.options.paths if not os.path.isdir(path)}
     files: list[_File] = []
     paths = run.options.paths or (Path("."),)
     for path in discovery.files(paths, force_exclude=force_exclude):
         is_named = os.path.abspath(path) in named
         if (not is_named or force_exclude) and run.settings.is_excluded_by_own_settings(path):
             continue  # a nested project's own excludes
+        own = run.settings.config_for(path)
         try:
-            data = read_source(path)
+            data = read_source(path, own.settings.file_size_limit)
         except FileAccessError as error:
             run.error(str(error))
             continue
-        own = run.settings.config_for(path)
+        except FileTooLargeError as error:
+            if not run.options.quiet:
+                run.console.warning(str(error))
+            continue
         settings = run.settings.settings_for(path)
         loaded = _load(run, path, display_path(path), data, settings, own)
         if loaded is not None:
@@ -332,7 +358,7 @@ def _settle(run: _Run, file: _File, outcome: Outcome, cache: Cache | None) -> No
         try:
             data = _encode(file, outcome.fixed_text)
             if not run.options.reads_stdin:
-                write_atomic(file.path, data)
+                write_atomic(file.path, data, root=file.config.root)
         except (FileAccessError, UnicodeEncodeError) as error:
             if isinstance(error, UnicodeEncodeError):
                 error = FileAccessError(f"{file.display}: cannot encode the fixed source: {error}")

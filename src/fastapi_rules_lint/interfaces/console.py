@@ -6,6 +6,7 @@ anything non-empty (https://no-color.org), forced on by a non-empty ``FORCE_COLO
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from dataclasses import dataclass
@@ -73,5 +74,11 @@ class Console:
         return sys.stderr if isatty is not None and isatty() else None
 
     def read_stdin(self) -> bytes:
-        """All of stdin, as bytes."""
-        return sys.stdin.buffer.read()
+        """All of stdin, as bytes; ``OSError`` when stdin is closed (no fd 0)."""
+        stream = sys.stdin
+        if stream is None:
+            raise OSError(errno.EBADF, "stdin is closed")
+        try:
+            return stream.buffer.read()
+        except ValueError:  # "I/O operation on closed file"
+            raise OSError(errno.EBADF, "stdin is closed") from None

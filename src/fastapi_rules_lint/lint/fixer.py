@@ -106,6 +106,10 @@ def _candidates(
     return list(grouped.values())
 
 
+def _trailing_cr(text: str) -> int:
+    return len(text) - len(text.rstrip("\r"))
+
+
 def _conflict(a: TextEdit, b: TextEdit) -> bool:
     if a.start == a.end and b.start == b.end:
         return a.start == b.start  # two insertions at one point: order is ambiguous
@@ -190,6 +194,10 @@ class _Pass:
         if replaced:
             module = self._without_imports_made_unused(module, replaced)
         code = module.code
+        # LibCST drops a final lone `\r` (old Mac newline): keep the file's bytes.
+        missing_cr = _trailing_cr(edited) - _trailing_cr(code)
+        if missing_cr > 0:
+            code += "\r" * missing_cr
         if self.must_compile:
             error = compile_error(code, self.path)
             if error is not None:

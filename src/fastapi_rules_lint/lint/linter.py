@@ -162,9 +162,47 @@ def _error(path: str, row: int, column: int, message: str) -> Diagnostic:
     )
 
 
+# CPython's messages for literals LibCST accepts but CPython rejects (bad escapes, non-ASCII
+# bytes, NUL bytes, ints past the digit limit). Only these turn a module LibCST parsed into
+# FRL001: any other CPython rejection may just be newer grammar than the running Python
+# (``type X = int`` or PEP 701 f-strings under 3.11), which LibCST reads correctly.
+_REJECTED_LITERALS = (
+    "(unicode error)",
+    "(value error)",
+    "bytes can only contain ASCII",
+    "null bytes",
+    "integer string conversion",
+)
+
+
+def _cpython_rejection(text: str) -> tuple[str, int, int] | None:
+    """CPython's error (message, row, column) when its own parser rejects ``text``."""
+    try:
+        compile(text, "<lint>", "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
+    except SyntaxError as error:
+        return error.msg, error.lineno or 1, error.offset or 1
+    except ValueError as error:  # NUL bytes on some Python versions
+        return str(error), 1, 1
+    except (RecursionError, MemoryError, OverflowError):
+        return None
+    return None
+
+
+def _rejected_literal(text: str) -> tuple[str, int, int] | None:
+    rejection = _cpython_rejection(text)
+    if rejection is None or not any(part in rejection[0] for part in _REJECTED_LITERALS):
+        return None
+    detail, row, column = rejection
+    if "null bytes" in detail and "\0" in text:
+        before = text[: text.index("\0")]
+        row = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+    return detail, row, column
+
+
 def _parse(text: str, path: str) -> cst.Module | Diagnostic:
     try:
-        return cst.parse_module(text)
+        module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         detail = str(error.message).splitlines()[0] if error.message else "invalid syntax"
         row, column = error.raw_line, error.raw_column + 1
@@ -172,16 +210,20 @@ def _parse(text: str, path: str) -> cst.Module | Diagnostic:
         # The native parser rejects some inputs with plain exceptions (deep nesting,
         # null bytes); they are still "this file cannot be parsed".
         detail, row, column = f"{type(error).__name__}: {error}", 1, 1
+    else:
+        rejected = _rejected_literal(text)
+        if rejected is None:
+            return module
+        detail, row, column = rejected
+        return _error(path, row, column, f"Syntax error: {detail}")
     # CPython's own error is the clearer one (position and wording users know);
-    # LibCST's stands when this Python accepts what LibCST does not.
-    try:
-        ast.parse(text)
-    except SyntaxError as error:
-        detail = error.msg
-        row = error.lineno or 1
-        column = error.offset or 1
-    except (RecursionError, MemoryError, ValueError):
-        pass
+    # LibCST's stands, saying so, when this Python accepts what LibCST does not.
+    rejection = _cpython_rejection(text)
+    if rejection is None:
+        return _error(
+            path, row, column, f"Cannot be parsed by LibCST (valid Python): {detail}"
+        )
+    detail, row, column = rejection
     return _error(path, row, column, f"Syntax error: {detail}")
 
 

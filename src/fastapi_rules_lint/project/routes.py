@@ -94,7 +94,7 @@ def constructor_prefix(keywords: Mapping[str, str]) -> str | None:
         return ""
     try:
         value = ast.literal_eval(written)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError, OverflowError):
         return None
     return value if isinstance(value, str) else None
 

@@ -6,6 +6,7 @@ import libcst as cst
 
 from fastapi_rules_lint.engine.options import RuleOptions
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Rule
+from fastapi_rules_lint.semantics.python.literals import string_literal
 
 ANY = frozenset({"typing.Any", "typing_extensions.Any"})
 
@@ -139,8 +140,8 @@ class AnyType(Rule):
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if id(node) in self._annotation_strings and id(node) not in self._skip:
-            value = node.evaluated_value
-            if isinstance(value, str) and "Any" in value and self._mentions_any(value):
+            value = string_literal(node)
+            if value is not None and "Any" in value and self._mentions_any(value):
                 self.report(node)
 
     def _check(self, node: cst.Name | cst.Attribute) -> None:

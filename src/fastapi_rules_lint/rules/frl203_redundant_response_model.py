@@ -10,6 +10,7 @@ from fastapi_rules_lint.engine.diagnostics import Applicability
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
 from fastapi_rules_lint.semantics.fastapi.apps import Route, argument
 from fastapi_rules_lint.semantics.python.annotations import OPTIONAL, UNION, Qualifier
+from fastapi_rules_lint.semantics.python.literals import string_literal
 from fastapi_rules_lint.semantics.python.names import dotted_name
 
 _HEAD = (
@@ -70,8 +71,8 @@ def type_key(node: cst.BaseExpression, names: Qualifier) -> Hashable:
             return _union(values, names)
         return ("generic", type_key(node.value, names), tuple(type_key(v, names) for v in values))
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        if isinstance(value, str):
+        value = string_literal(node)
+        if value is not None:
             try:
                 return type_key(cst.parse_expression(value), names)
             except cst.ParserSyntaxError:

@@ -7,6 +7,7 @@ import re
 import libcst as cst
 
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Rule
+from fastapi_rules_lint.semantics.python.literals import string_literal
 from fastapi_rules_lint.semantics.python.names import assigned_names
 
 TEXT_FUNCTIONS = frozenset(
@@ -24,8 +25,7 @@ SQL = re.compile(
 
 def _literal_text(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
+        return string_literal(node)
     if isinstance(node, cst.ConcatenatedString):
         left, right = _literal_text(node.left), _literal_text(node.right)
         return None if left is None or right is None else left + right

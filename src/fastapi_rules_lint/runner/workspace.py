@@ -10,12 +10,15 @@ files (excluded by the settings, or with no importable module name such as
 
 Costs: a project is discovered and summarised once per process; summaries come from the
 summary cache (``runner.summaries``) when the file is unchanged, so a warm run given one
-file reads only the cache and stats the project's files.
+file reads only the cache and stats the project's files. Only regular files are read
+(a FIFO in the tree would block forever); an unreadable file, or one over
+``max-file-size``, is an unparsed module (the model knows nothing about it).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +26,13 @@ from pathlib import Path
 from fastapi_rules_lint.config.discovery import project_root
 from fastapi_rules_lint.config.loader import ConfigError, LoadedConfig, load_config
 from fastapi_rules_lint.engine.source import SourceDecodeError, decode_source
-from fastapi_rules_lint.files import Discovery, MissingPathError
+from fastapi_rules_lint.files import (
+    Discovery,
+    FileAccessError,
+    FileTooLargeError,
+    MissingPathError,
+    read_source,
+)
 from fastapi_rules_lint.project.model import ProjectModel
 from fastapi_rules_lint.project.modules import ModuleRef, module_ref
 from fastapi_rules_lint.project.summarise import summarise
@@ -99,8 +108,8 @@ class Workspace:
             text = self.buffers.get(_key(path))
         if text is None:
             try:
-                text = decode_source(path.read_bytes()).text
-            except (OSError, SourceDecodeError):
+                text = decode_source(read_source(path)).text
+            except (FileAccessError, SourceDecodeError):
                 text = ""
         return standalone_view(text, str(path))
 
@@ -108,8 +117,8 @@ class Workspace:
         """``view_for`` a file whose text a caller already has (flake8, an editor): when
         it differs from the file on disk, the project is built with it as a buffer."""
         try:
-            on_disk: str | None = decode_source(path.read_bytes()).text
-        except (OSError, SourceDecodeError):
+            on_disk: str | None = decode_source(read_source(path)).text
+        except (FileAccessError, SourceDecodeError):
             on_disk = None
         if on_disk is not None and _same_text(on_disk, text):
             return self.view_for(path, text)
@@ -153,7 +162,9 @@ class Workspace:
                 continue  # no importable name, or a .pyi beside its .py: the first wins
             relative = _relative(path, root)
             kept.add(relative)
-            summary, content_digest = self._summary(path, key, relative, cache)
+            summary, content_digest = self._summary(
+                path, key, relative, cache, settings.file_size_limit
+            )
             modules[ref] = summary
             refs[key] = ref
             digests.append(f"{ref.root}:{ref.name}:{content_digest}")
@@ -163,7 +174,7 @@ class Workspace:
         return Project(root, with_call_facts(ProjectModel.build(modules)), refs, fingerprint)
 
     def _summary(
-        self, path: Path, key: str, relative: str, cache: SummaryCache
+        self, path: Path, key: str, relative: str, cache: SummaryCache, max_size: int | None
     ) -> tuple[ModuleSummary, str]:
         buffer = self.buffers.get(key)
         if buffer is not None:
@@ -172,12 +183,16 @@ class Workspace:
             status = path.stat()
         except OSError:
             return ModuleSummary(is_parsed=False), "unreadable"
+        if not stat.S_ISREG(status.st_mode):
+            return ModuleSummary(is_parsed=False), "unreadable"  # a FIFO would block
+        if max_size and status.st_size > max_size:
+            return ModuleSummary(is_parsed=False), f"too-large:{status.st_size}"
         cached = cache.get(relative, status.st_size, status.st_mtime_ns)
         if cached is not None:
             return cached.summary, cached.digest
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_source(path, max_size)
+        except (FileAccessError, FileTooLargeError):
             return ModuleSummary(is_parsed=False), "unreadable"
         content = digest(data)
         summary = cache.by_digest(relative, content)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from fastapi_rules_lint.project.view import ModuleView
+from fastapi_rules_lint.semantics.python.literals import string_literal
 from fastapi_rules_lint.semantics.python.names import BindingTable, dotted_name, resolve
 
 ROUTE_METHODS = frozenset(
@@ -69,10 +70,7 @@ class Route:
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain (or implicitly concatenated) string literal."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
+    return string_literal(node)
 
 
 def argument(call: cst.Call, keyword: str, position: int | None = None) -> cst.Arg | None:

@@ -20,6 +20,7 @@ from fastapi_rules_lint.semantics.fastapi.apps import (
 )
 from fastapi_rules_lint.semantics.fastapi.context import ModuleContext
 from fastapi_rules_lint.semantics.fastapi.http_status import code_of_constant
+from fastapi_rules_lint.semantics.python.literals import integer_literal
 from fastapi_rules_lint.semantics.python.names import dotted_name
 
 HTTP_EXCEPTIONS = frozenset(
@@ -40,10 +41,7 @@ JSON_RESPONSES = frozenset(
 
 def integer_value(node: cst.BaseExpression) -> int | None:
     """The value of a plain decimal integer literal (``404``, ``1_000``)."""
-    if isinstance(node, cst.Integer):
-        value = node.evaluated_value
-        return value if isinstance(value, int) else None
-    return None
+    return integer_literal(node)
 
 
 def status_constant_code(node: cst.BaseExpression, context: ModuleContext) -> int | None:

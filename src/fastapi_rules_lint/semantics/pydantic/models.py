@@ -41,6 +41,7 @@ from fastapi_rules_lint.engine.traversal import visit_readonly
 from fastapi_rules_lint.project.model import PYDANTIC_MODELS, SETTINGS_CLASSES
 from fastapi_rules_lint.project.view import ModuleView
 from fastapi_rules_lint.semantics.python.annotations import EnclosingScopes, unwrap_annotation
+from fastapi_rules_lint.semantics.python.literals import string_literal
 from fastapi_rules_lint.semantics.python.names import dotted_name
 from fastapi_rules_lint.semantics.python.signatures import all_params
 
@@ -377,8 +378,8 @@ class _Resolver:
     def annotation(self, annotation: cst.BaseExpression) -> KnownModel | None:
         """What a value annotated ``annotation`` is."""
         if isinstance(annotation, cst.SimpleString):
-            text = annotation.evaluated_value
-            if not isinstance(text, str):
+            text = string_literal(annotation)
+            if text is None:
                 return None
             try:
                 annotation = cst.parse_expression(text.strip())

@@ -15,12 +15,13 @@ Rust's does not: such a pattern is rewritten, but the rewrite is not exact.
 
 from __future__ import annotations
 
-import ast
 import enum
 import re
 from dataclasses import dataclass
 
 import libcst as cst
+
+from fastapi_rules_lint.semantics.python.literals import literal_value
 
 
 class Exactness(enum.Enum):
@@ -122,10 +123,7 @@ def v2_pattern(node: cst.BaseExpression) -> PatternRewrite | None:
     engines read differently."""
     if not isinstance(node, cst.SimpleString) or "b" in node.prefix.lower():
         return None
-    try:
-        value = ast.literal_eval(node.value)
-    except (ValueError, SyntaxError):
-        return None
+    value = literal_value(node)
     if not isinstance(value, str) or not _is_portable(value):
         return None
     exactness = Exactness.NEAR if _has_dollar(value) else Exactness.EXACT

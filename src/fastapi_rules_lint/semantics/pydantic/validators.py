@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from fastapi_rules_lint.engine.traversal import visit_readonly
+from fastapi_rules_lint.semantics.python.literals import string_literal
 from fastapi_rules_lint.semantics.python.names import dotted_name
 
 FIELD_KEYWORDS_DROPPED = frozenset({"allow_reuse"})
@@ -429,7 +430,5 @@ def _read_key(name: cst.Name, parent: cst.CSTNode, grandparent: cst.CSTNode | No
         and all(arg.keyword is None and not arg.star for arg in grandparent.args)
     ):
         key = grandparent.args[0].value
-    if isinstance(key, cst.SimpleString):
-        value = key.evaluated_value
-        return value if isinstance(value, str) and value.isidentifier() else None
-    return None
+    value = string_literal(key) if isinstance(key, cst.SimpleString) else None
+    return value if value is not None and value.isidentifier() else None

@@ -19,6 +19,7 @@ from typing import Protocol
 
 import libcst as cst
 
+from fastapi_rules_lint.semantics.python.literals import literal_value, string_literal
 from fastapi_rules_lint.semantics.python.names import BindingTable
 
 Qualifier = Callable[[cst.BaseExpression], frozenset[str]]
@@ -84,7 +85,7 @@ def literal_type(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.FormattedString):
         return "str"
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
+        value = literal_value(node)
         if isinstance(value, bytes):
             return "bytes"
         return "str" if isinstance(value, str) else None
@@ -285,8 +286,10 @@ def unquoted(node: cst.BaseExpression) -> cst.BaseExpression | None:
     literal LibCST accepts but Python rejects, such as ``"\\N{BOGUS}"``)."""
     if not isinstance(node, cst.SimpleString):
         return node
+    value = string_literal(node)
+    if value is None:
+        return None
     try:
-        value = node.evaluated_value
-        return cst.parse_expression(value) if isinstance(value, str) else None
+        return cst.parse_expression(value)
     except (cst.ParserSyntaxError, SyntaxError, ValueError, UnicodeError, OverflowError):
         return None
