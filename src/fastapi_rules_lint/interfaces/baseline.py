@@ -123,21 +123,6 @@ def load_baseline(path: Path) -> Counter[Key]:
     return Counter((e.filename, e.code, e.fingerprint) for e in content.entries)
 
 
-def filter_new(
-    path: Path, diagnostics: Iterable[Diagnostic], sources: Mapping[str, str]
-) -> list[Diagnostic]:
-    """The diagnostics the baseline at ``path`` does not account for."""
-    remaining = load_baseline(path)
-    folder = Path(os.path.abspath(path)).parent
-    new: list[Diagnostic] = []
-    for key, diagnostic in _keys(diagnostics, sources, folder):
-        if remaining[key] > 0:
-            remaining[key] -= 1
-        else:
-            new.append(diagnostic)
-    return new
-
-
 @dataclass(frozen=True)
 class BaselineMatch:
     """The diagnostics a baseline does not account for, and its entries nothing matched

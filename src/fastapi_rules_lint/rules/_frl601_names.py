@@ -18,6 +18,7 @@ import libcst as cst
 from libcst.metadata import Assignment, FunctionScope, Scope
 
 from fastapi_rules_lint.engine.traversal import visit_readonly
+from fastapi_rules_lint.semantics.python.names import class_body_names
 
 # Auxiliary verbs (and `allow`): what a yes/no question starts with.
 DEFAULT_PREFIXES = (
@@ -169,7 +170,7 @@ def may_override(owner: cst.ClassDef, attribute: str, module: cst.Module, names:
             continue
         seen.add(base.value)
         local = local_classes[base.value]
-        if attribute in _class_level_names(local):
+        if attribute in class_body_names(local, with_methods=True, with_classes=True):
             return True
         pending.extend(b.value for b in local.bases if b.keyword is None)
     return False
@@ -182,22 +183,6 @@ def _builtin_class(qualified: frozenset[str]) -> type | None:
             if isinstance(value, type):
                 return value
     return None
-
-
-def _class_level_names(node: cst.ClassDef) -> set[str]:
-    found: set[str] = set()
-    for statement in node.body.body:
-        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            found.add(statement.name.value)
-        elif isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, cst.Assign):
-                    found.update(
-                        t.target.value for t in small.targets if isinstance(t.target, cst.Name)
-                    )
-                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                    found.add(small.target.value)
-    return found
 
 
 # --- the rename -------------------------------------------------------------------------

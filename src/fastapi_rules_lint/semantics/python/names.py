@@ -207,13 +207,17 @@ def resolve(
     return frozenset(f"{base}.{rest}" for base in bases)
 
 
-def class_body_names(node: cst.ClassDef, *, with_methods: bool = False) -> set[str]:
+def class_body_names(
+    node: cst.ClassDef, *, with_methods: bool = False, with_classes: bool = False
+) -> set[str]:
     """Names a class body binds by (annotated) assignment — fields, ``__table__`` —
-    and, with ``with_methods``, by ``def``."""
+    and, with ``with_methods``/``with_classes``, by ``def``/``class``."""
     names: set[str] = set()
     for statement in node.body.body:
-        if with_methods and isinstance(statement, cst.FunctionDef):
-            names.add(statement.name.value)
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            is_method = isinstance(statement, cst.FunctionDef)
+            if with_methods if is_method else with_classes:
+                names.add(statement.name.value)
         elif isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 if isinstance(small, cst.Assign):
