@@ -83,6 +83,11 @@ def _lifespan_calls(code: str) -> tuple[list[str], list[str]]:
         if isinstance(value, cst.Await):
             value = value.expression
         assert isinstance(value, cst.Call) and isinstance(value.func, cst.Name)
+        if value.func.value == "run_in_threadpool":  # a sync handler, run in a thread
+            (handler,) = value.args
+            assert isinstance(handler.value, cst.Name)
+            current.append(handler.value.value)
+            continue
         current.append(value.func.value)
     return before, after
 

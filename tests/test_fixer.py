@@ -186,7 +186,7 @@ def test_input_that_does_not_compile_is_only_required_to_parse() -> None:
 
 def test_import_is_merged_into_an_existing_from_import() -> None:
     outcome = fix("from typing import Any\n\nx: dict[str, Any] = {}\n", "FRL994")
-    assert outcome.text == "from typing import Dict, Any\n\nx: Dict[str, Any] = {}\n"
+    assert outcome.text == "from typing import Any, Dict\n\nx: Dict[str, Any] = {}\n"
 
 
 def test_import_is_never_duplicated() -> None:
@@ -238,7 +238,7 @@ def test_crlf_newlines_are_kept_in_edits_and_new_imports() -> None:
     text = "def f():\r\n    foo = foo + 1\r\n    return foo\r\n\r\nx: dict[str, int] = {}\r\n"
     outcome = fix(text, "FRL990", "FRL994")
     assert outcome.text == (
-        "from typing import Dict\r\n\r\n"
+        "from typing import Dict\r\n\r\n\r\n"
         "def f():\r\n    foo = 2\r\n    return foo\r\n\r\nx: Dict[str, int] = {}\r\n"
     )
 
@@ -264,9 +264,9 @@ def test_lifespan_migration_uses_the_file_newline_and_indentation(
     )
     outcome = fix_text(text, "t.py", LintSettings(enabled=frozenset({"FRL201"})), unsafe=True)
     assert outcome.text == (
-        "from fastapi import FastAPI\r\n"
         "from collections.abc import AsyncIterator\r\n"
-        "from contextlib import asynccontextmanager\r\n\r\n\r\n"
+        "from contextlib import asynccontextmanager\r\n\r\n"
+        "from fastapi import FastAPI\r\n\r\n\r\n"
         "@asynccontextmanager\r\n"
         "async def lifespan(app: FastAPI) -> AsyncIterator[None]:\r\n"
         "\tawait start()\r\n\tyield\r\n\r\n\r\n"

@@ -92,7 +92,7 @@ def test_parse_as_calls_fixed_give_the_same_values(tmp_path: Path) -> None:
     fixed = outcome.text
     assert "parse_obj_as" not in fixed
     assert "parse_raw_as" not in fixed
-    assert "from pydantic import TypeAdapter, BaseModel, ValidationError\n" in fixed
+    assert "from pydantic import BaseModel, TypeAdapter, ValidationError\n" in fixed
     assert fixed.count(".validate_python(data)") == 1
     assert fixed.count(".validate_json(raw") == 2
     assert fix_text(fixed, "program.py", SETTINGS).text == fixed

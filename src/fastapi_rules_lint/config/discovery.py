@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from fastapi_rules_lint.config import code_style
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -122,3 +124,4 @@ def project_root(start: Path, cwd: Path | None = None) -> Path:
 def clear_caches() -> None:
     """Forget what was found (a long-lived process whose files changed)."""
     _config_in.cache_clear()
+    code_style.clear_caches()

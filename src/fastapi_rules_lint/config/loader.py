@@ -49,8 +49,8 @@ from fastapi_rules_lint.config.model import Settings
 from fastapi_rules_lint.config.validate import PYPROJECT_SECTION, expand, validate_settings
 from fastapi_rules_lint.config.validate import ConfigError as ConfigError
 from fastapi_rules_lint.engine.options import RuleOptions
-from fastapi_rules_lint.lint.linter import LintSettings
 from fastapi_rules_lint.lint.registry import select_codes
+from fastapi_rules_lint.lint.settings import LintSettings
 
 if sys.version_info >= (3, 11):
     import tomllib

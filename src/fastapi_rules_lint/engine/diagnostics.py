@@ -18,6 +18,18 @@ class Applicability(str, enum.Enum):
     UNSAFE = "unsafe"
 
 
+class DiagnosticTag(str, enum.Enum):
+    """What kind of code a rule's findings are about, for editors to show (the language
+    server's ``Unnecessary``, greyed out, and ``Deprecated``, struck through): a rule's
+    ``tags``."""
+
+    UNNECESSARY = "unnecessary"
+    """Code that does nothing (an unused ``noqa``, a redundant ``response_model``)."""
+    DEPRECATED = "deprecated"
+    """An API its library deprecated (``on_event``, Pydantic v1, SQLAlchemy 1.x); a
+    behaviour change is no deprecation."""
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     """A 1-based row and a 1-based column counted in code points of the line."""

@@ -3,7 +3,8 @@
 Each pass takes the applicable fixes of the current diagnostics in source order, keeps
 those whose edits do not overlap an earlier one (the others come back, re-computed, in
 the next pass), applies their text edits, adds the imports they need and removes the
-imports they made unused (``rulebase.fix_imports``). The result must parse, and must
+imports they made unused (``rulebase.fix_imports``) and splits the lines they made
+too long (``lint.layout``). The result must parse, and must
 ``compile()`` when the input did (LibCST accepts some code CPython rejects, such as a
 parameter without default after one with a default). When it does not, the pass is
 retried by bisection: the fixes that fail on their own are refused, the others still
@@ -30,6 +31,9 @@ from fastapi_rules_lint.engine.diagnostics import (
     Location,
     TextEdit,
 )
+from fastapi_rules_lint.engine.parse import is_on_big_stack, on_big_stack
+from fastapi_rules_lint.engine.style import CodeStyle
+from fastapi_rules_lint.lint import layout
 from fastapi_rules_lint.lint.linter import LintSettings, lint_text
 from fastapi_rules_lint.lint.textfix import apply_edits, compile_error
 from fastapi_rules_lint.project.view import ModuleView
@@ -131,13 +135,33 @@ def _non_overlapping(candidates: list[_Candidate]) -> list[_Candidate]:
 class _Pass:
     """One pass over one text: checks and applies a set of candidates."""
 
-    def __init__(self, text: str, path: str, must_compile: bool) -> None:
+    def __init__(
+        self,
+        text: str,
+        path: str,
+        must_compile: bool,
+        style: CodeStyle | None = None,
+        own_package: str | None = None,
+        module: cst.Module | None = None,
+    ) -> None:
         self.text = text
         self.path = path
         self.must_compile = must_compile
-        self._module: cst.Module | None = None
+        self.style = style or CodeStyle()
+        self.own_package = own_package
+        """The module's top-level package: first-party, where new imports go."""
+        self._module = module
+        """A tree of ``text`` (parsed when first needed)."""
+        self.trees: dict[str, cst.Module] = {}
+        """A tree of each text ``attempt`` made: the next pass's, spared a parse."""
         self._top: dict[str, set[str]] | None = None
         self._table: BindingTable | None = None
+        self._before_uses: dict[str, int] = {}
+
+    @property
+    def parsed(self) -> cst.Module | None:
+        """The tree of ``text`` when one was given or parsed."""
+        return self._module
 
     @property
     def module(self) -> cst.Module:
@@ -189,11 +213,17 @@ class _Pass:
             )
         )
         if missing:
-            module = fix_imports.add_imports(module, missing)
-        replaced = self._imported_names_in(edits)
+            module = fix_imports.add_imports(module, missing, self.style, self.own_package)
+        replaced, replaced_locals = self._imported_names_in(edits)
+        # Scope analysis (the costly part) only for names the pass wrote fewer times.
+        replaced = self._fewer_uses(replaced, edited)
+        replaced_locals = self._fewer_uses(replaced_locals, edited)
+        if replaced_locals:
+            module = self._without_local_imports_made_unused(module, replaced_locals)
         if replaced:
             module = self._without_imports_made_unused(module, replaced)
-        code = module.code
+        # Lines the fixes made too long are split as the formatters split them.
+        code, module = layout.wrap_module(self.text, module, self.style.line_length)
         # LibCST drops a final lone `\r` (old Mac newline): keep the file's bytes.
         missing_cr = _trailing_cr(edited) - _trailing_cr(code)
         if missing_cr > 0:
@@ -202,19 +232,48 @@ class _Pass:
             error = compile_error(code, self.path)
             if error is not None:
                 return (f"the result does not compile: {error}",)
+        if missing_cr <= 0:
+            self.trees[code] = module
         return code
 
-    def _imported_names_in(self, edits: Sequence[TextEdit]) -> set[str]:
-        """Module-level imported names mentioned in the text the edits replace."""
+    def _imported_names_in(self, edits: Sequence[TextEdit]) -> tuple[set[str], set[str]]:
+        """Names mentioned in the text the edits replace that module-level imports, and
+        imports inside functions, bind."""
         replaced = "\n".join(self.text[e.start : e.end] for e in edits if e.start < e.end)
         if not replaced:
-            return set()
+            return set(), set()
         words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", replaced))
-        return {
+        module_level = {
             name
             for name in words & self.table.bindings.keys()
             if LOCAL not in self.table.bindings[name]
         }
+        return module_level, words & fix_imports.local_import_names(self.text)
+
+    def _fewer_uses(self, names: set[str], edited: str) -> set[str]:
+        """The ``names`` that ``edited`` mentions fewer times than the text does, as a
+        name (not as an attribute after a dot): an import keeps a use the pass did not
+        take away, so only those can have become unused."""
+        return {
+            name for name in names if fix_imports.name_uses(edited, name) < self._uses_before(name)
+        }
+
+    def _uses_before(self, name: str) -> int:
+        count = self._before_uses.get(name)
+        if count is None:
+            count = self._before_uses[name] = fix_imports.name_uses(self.text, name)
+        return count
+
+    def _without_local_imports_made_unused(
+        self, module: cst.Module, names: set[str]
+    ) -> cst.Module:
+        targets = fix_imports.made_unused_locally(self.module, module, names)
+        if not targets:
+            return module
+        cleaned = fix_imports.remove_local_imports(module, targets)
+        if fix_imports.comments(cleaned) != fix_imports.comments(module):
+            return module
+        return cleaned
 
     def _without_imports_made_unused(self, module: cst.Module, names: set[str]) -> cst.Module:
         keys = fix_imports.made_unused(self.module, module, names)
@@ -251,6 +310,17 @@ class _Pass:
         return right_text, right, bad
 
 
+def _top_level_package(project: ModuleView | None) -> str | None:
+    """The top-level package of the module (ruff's ``detect-same-package``); None for a
+    module outside any package."""
+    if project is None or project.module is None:
+        return None
+    ref = project.module
+    if "." not in ref.name and not ref.is_package:
+        return None
+    return ref.name.split(".")[0]
+
+
 def fix_text(
     text: str,
     path: str,
@@ -260,18 +330,22 @@ def fix_text(
     project: ModuleView | None = None,
 ) -> FixOutcome:
     """Fix ``text`` until nothing fixable is left (at most ``MAX_PASSES`` passes)."""
+    if not is_on_big_stack():  # parses, like lint_text, on the big stack (engine.parse)
+        return on_big_stack(lambda: fix_text(text, path, settings, unsafe=unsafe, project=project))
     applied: Counter[str] = Counter()
     refused: dict[_FixKey, str] = {}
     refusals: list[Refusal] = []
     must_compile = compile_error(text, path) is None
+    own_package = _top_level_package(project)
     diagnostics = lint_text(text, path, settings, project)
     passes = 0
+    tree: cst.Module | None = None
     while passes < MAX_PASSES:
         candidates = _candidates(text, diagnostics, unsafe, refused)
         if not candidates:
             break
         passes += 1
-        current = _Pass(text, path, must_compile)
+        current = _Pass(text, path, must_compile, settings.style, own_package, tree)
 
         def refuse(candidate: _Candidate, reason: str) -> None:
             refused[candidate.key] = reason
@@ -286,6 +360,7 @@ def fix_text(
                 ready.append(candidate)
             else:
                 refuse(candidate, reason)
+        tree = current.parsed  # the text stays when nothing applies
         if not ready:
             continue
         fixed, good, bad = current.solve(ready)
@@ -296,6 +371,7 @@ def fix_text(
         for candidate in good:
             applied.update(d.code for d in candidate.diagnostics)
         text = fixed
+        tree = current.trees.get(fixed)
         diagnostics = lint_text(text, path, settings, project)
     remaining = tuple(
         dataclasses.replace(d, fix=None)
@@ -311,3 +387,24 @@ def fix_text(
         refusals=tuple(refusals),
         passes=passes,
     )
+
+
+def apply_fix(
+    text: str,
+    path: str,
+    fix: Fix,
+    settings: LintSettings,
+    project: ModuleView | None = None,
+) -> str | None:
+    """``text`` with the one fix ``fix`` applied as a pass of ``fix_text`` applies it
+    (its imports added and laid out, imports it left unused removed); None when the
+    fixer would refuse it. For an editor's "fix this" action."""
+    if not is_on_big_stack():
+        return on_big_stack(lambda: apply_fix(text, path, fix, settings, project))
+    candidate = _Candidate(fix, _key(text, fix))
+    must_compile = compile_error(text, path) is None
+    current = _Pass(text, path, must_compile, settings.style, _top_level_package(project))
+    if current.precheck(candidate) is not None:
+        return None
+    fixed, good, _ = current.solve([candidate])
+    return fixed if good else None

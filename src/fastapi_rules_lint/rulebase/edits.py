@@ -150,21 +150,78 @@ def _appended_commas(
     return cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")), cst.MaybeSentinel.DEFAULT
 
 
+def _split_tail(
+    tail: cst.BaseParenthesizableWhitespace, opening: cst.BaseParenthesizableWhitespace
+) -> tuple[cst.ParenthesizedWhitespace, cst.ParenthesizedWhitespace] | None:
+    """For a list laid out one element per line (``opening`` is the whitespace after the
+    opening bracket, ``tail`` the whitespace between the last element and the closing
+    bracket): (the whitespace to put after the old last element's comma — its own
+    trailing comment, then a new line indented like the elements —, the whitespace
+    before the closing bracket — own-line comments and its indentation). None for
+    other layouts."""
+    if not isinstance(tail, cst.ParenthesizedWhitespace) or not isinstance(
+        opening, cst.ParenthesizedWhitespace
+    ):
+        return None
+    element_line = cst.ParenthesizedWhitespace(
+        first_line=tail.first_line, indent=opening.indent, last_line=opening.last_line
+    )
+    return element_line, tail.with_changes(first_line=cst.TrailingWhitespace())
+
+
 def with_argument(call: cst.Call, arg: cst.Arg) -> cst.Call:
-    """``call`` with ``arg`` appended after its last argument."""
+    """``call`` with ``arg`` appended after its last argument. The old last argument
+    keeps its trailing comment."""
     args = list(call.args)
     if not args:
         return call.with_changes(args=(arg,))
+    last = args[-1]
+    has_trailing_comma = isinstance(last.comma, cst.Comma)
+    tail = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else None
+    split = _split_tail(tail or last.whitespace_after_arg, call.whitespace_before_args)
+    if split is not None:
+        element_line, closing = split
+        before = last.comma.whitespace_before if isinstance(last.comma, cst.Comma) else None
+        args[-1] = last.with_changes(
+            comma=cst.Comma(
+                whitespace_before=before or cst.SimpleWhitespace(""), whitespace_after=element_line
+            ),
+            whitespace_after_arg=cst.SimpleWhitespace(""),
+        )
+        if has_trailing_comma:
+            new_arg = arg.with_changes(comma=cst.Comma(whitespace_after=closing))
+        else:
+            new_arg = arg.with_changes(
+                comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=closing
+            )
+        return call.with_changes(args=(*args, new_arg))
     old_comma, new_comma = _appended_commas([a.comma for a in args], call.whitespace_before_args)
     args[-1] = args[-1].with_changes(comma=old_comma)
     return call.with_changes(args=(*args, arg.with_changes(comma=new_comma)))
 
 
 def with_dict_element(mapping: cst.Dict, element: cst.DictElement) -> cst.Dict:
-    """``mapping`` with ``element`` appended."""
+    """``mapping`` with ``element`` appended. The old last entry keeps its trailing
+    comment."""
     elements = list(mapping.elements)
     if not elements:
         return mapping.with_changes(elements=(element,))
+    last = elements[-1]
+    split = _split_tail(mapping.rbrace.whitespace_before, mapping.lbrace.whitespace_after)
+    if split is not None and isinstance(last, cst.DictElement):
+        element_line, closing = split
+        has_trailing_comma = isinstance(last.comma, cst.Comma)
+        before = last.comma.whitespace_before if isinstance(last.comma, cst.Comma) else None
+        elements[-1] = last.with_changes(
+            comma=cst.Comma(
+                whitespace_before=before or cst.SimpleWhitespace(""), whitespace_after=element_line
+            )
+        )
+        new_comma = cst.Comma() if has_trailing_comma else cst.MaybeSentinel.DEFAULT
+        return mapping.with_changes(
+            elements=(*elements, element.with_changes(comma=new_comma)),
+            rbrace=mapping.rbrace.with_changes(whitespace_before=closing),
+        )
     old_comma, new_comma = _appended_commas(
         [e.comma for e in elements], mapping.lbrace.whitespace_after
     )

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.engine.diagnostics import Applicability, DiagnosticTag, ImportRequest
 from fastapi_rules_lint.engine.options import NoOptions, RuleOptions
 from fastapi_rules_lint.engine.traversal import cached_visitors
 from fastapi_rules_lint.semantics.fastapi.context import ModuleContext
@@ -146,6 +146,8 @@ class Rule(cst.BatchableCSTVisitor):
     default_enabled: ClassVar[bool] = True
     fix_availability: ClassVar[str] = "none"
     """``none``, ``safe``, ``unsafe`` or ``sometimes`` (for docs and the rules table)."""
+    tags: ClassVar[frozenset[DiagnosticTag]] = frozenset()
+    """What the findings are about, for editors (``DiagnosticTag``); most rules: none."""
     options_model: ClassVar[type[RuleOptions]] = NoOptions
     examples: ClassVar[tuple[Example, ...]] = ()
 
@@ -161,7 +163,9 @@ class Rule(cst.BatchableCSTVisitor):
         self.setup()
 
     def setup(self) -> None:
-        """Initialise per-file state (rules are built once per file)."""
+        """Initialise per-file state. ``__init__`` (and so ``setup``) runs for every file;
+        the engine may re-initialise a cleared object of an earlier file instead of
+        building a new one, so keep per-file state in instance attributes only."""
 
     def report(self, node: cst.CSTNode, *, fix: NodeFix | None = None, **arguments: object) -> None:
         """Report ``node``; ``arguments`` fill the message template."""

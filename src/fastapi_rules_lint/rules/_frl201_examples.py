@@ -86,9 +86,9 @@ EXAMPLES: tuple[Example, ...] = (
         "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
         '@app.on_event("startup")\nasync def startup() -> None:\n    print("up")\n',
         at=("6:2-6:25",),
-        fixed="from fastapi import FastAPI\n"
-        "from collections.abc import AsyncIterator\n"
-        "from contextlib import asynccontextmanager\n\n\n"
+        fixed="from collections.abc import AsyncIterator\n"
+        "from contextlib import asynccontextmanager\n\n"
+        "from fastapi import FastAPI\n\n\n"
         "@asynccontextmanager\n"
         "async def lifespan(app: FastAPI) -> AsyncIterator[None]:\n"
         "    await startup()\n"
@@ -105,19 +105,36 @@ EXAMPLES: tuple[Example, ...] = (
         'app = FastAPI(title="shop", on_startup=[connect])\n'
         'app.add_event_handler("shutdown", disconnect)\n',
         at=("14:29-14:49", "15:1-15:46"),
-        fixed="from contextlib import asynccontextmanager, contextmanager\n\n"
-        "from fastapi import FastAPI\n"
-        "from collections.abc import AsyncIterator\n\n\n"
+        fixed="from collections.abc import AsyncIterator\n"
+        "from contextlib import asynccontextmanager, contextmanager\n\n"
+        "from fastapi import FastAPI\nfrom fastapi.concurrency import run_in_threadpool\n\n\n"
         'def connect() -> None:\n    print("connect")\n\n\n'
         'def disconnect() -> None:\n    print("disconnect")\n\n\n'
         "@asynccontextmanager\n"
         "async def lifespan(app: FastAPI) -> AsyncIterator[None]:\n"
-        "    connect()\n"
+        "    await run_in_threadpool(connect)\n"
         "    yield\n"
-        "    disconnect()\n\n\n"
+        "    await run_in_threadpool(disconnect)\n\n\n"
         'app = FastAPI(title="shop", lifespan=lifespan)\n',
         unsafe=True,
-        note="sync handlers are called, not awaited; the import merges into `from contextlib`",
+        note="sync handlers run in the threadpool, off the loop; the import merges into "
+        "`from contextlib`",
+    ),
+    Flagged(
+        "import asyncio\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+        '@app.on_event("startup")\ndef poll() -> None:\n'
+        "    asyncio.get_event_loop().create_task(asyncio.sleep(1))\n",
+        at=("8:2-8:25",),
+        fixed="import asyncio\nfrom collections.abc import AsyncIterator\n"
+        "from contextlib import asynccontextmanager\n\nfrom fastapi import FastAPI\n\n\n"
+        "@asynccontextmanager\n"
+        "async def lifespan(app: FastAPI) -> AsyncIterator[None]:\n"
+        "    poll()\n"
+        "    yield\n\n\n"
+        "app = FastAPI(lifespan=lifespan)\n\n\n"
+        "def poll() -> None:\n    asyncio.get_event_loop().create_task(asyncio.sleep(1))\n",
+        unsafe=True,
+        note="a sync handler using asyncio may need the loop's thread: called directly",
     ),
     Flagged(_CONFLICT, at=("8:2-8:25",), fixed=_CONFLICT, unsafe=True,
             note="`lifespan=` too: the handler never runs, and there is no fix"),

@@ -30,9 +30,14 @@ import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, ScopeProvider
 
 from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.engine.traversal import visit_readonly
 from fastapi_rules_lint.rulebase.edits import keyword_arg, with_argument
 from fastapi_rules_lint.rulebase.fix_imports import top_imports
 from fastapi_rules_lint.rulebase.rule import NodeFix
+from fastapi_rules_lint.semantics.asyncio.thread_helpers import (
+    THREADPOOL,
+    existing_thread_helper,
+)
 from fastapi_rules_lint.semantics.python.names import BindingTable, resolve
 
 EVENTS = ("startup", "shutdown")
@@ -42,6 +47,7 @@ ASYNC_ITERATORS = frozenset(
     {"collections.abc.AsyncIterator", "typing.AsyncIterator", "typing_extensions.AsyncIterator"}
 )
 LIFESPAN = "lifespan"
+LOOP_MODULES = frozenset({"asyncio", "anyio", "trio"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,22 @@ class EventRegistration:
 class _Handler:
     name: str
     is_async: bool
+    uses_event_loop: bool = False
+    """A sync handler that refers to asyncio/anyio: it may need the loop's thread."""
+
+
+class _LoopUse(cst.CSTVisitor):
+    """Whether a function body refers to a module-level name bound to asyncio/anyio."""
+
+    def __init__(self, table: BindingTable) -> None:
+        super().__init__()
+        self.table = table
+        self.found = False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        for qualified in self.table.bindings.get(node.value, ()):
+            if qualified.split(".")[0] in LOOP_MODULES:
+                self.found = True
 
 
 def _global_assignments(module: cst.Module) -> dict[str, list[cst.CSTNode]]:
@@ -135,10 +157,29 @@ class _Planner:
         is_async = function.asynchronous is not None
         if is_async:
             finder = _YieldFinder()
-            function.body.visit(finder)
+            visit_readonly(function.body, finder)
             if finder.found:
                 return None
-        return _Handler(expression.value, is_async)
+            return _Handler(expression.value, is_async)
+        loop_use = _LoopUse(self.table)
+        visit_readonly(function.body, loop_use)
+        return _Handler(expression.value, is_async, uses_event_loop=loop_use.found)
+
+    def thread_runner(self) -> tuple[str, ImportRequest | None] | None:
+        """How the lifespan runs a sync handler in a thread: the helper the module
+        already calls, else `run_in_threadpool` (what FastAPI runs sync dependencies
+        with); with the import it needs. None when the name is taken."""
+        helper = existing_thread_helper(self.module, self.table)
+        if helper is not None and self.name_for(helper.head, helper.meaning) == (
+            helper.head,
+            False,
+        ):
+            return self.module.code_for_node(helper.spelling), None
+        found = self.name_for("run_in_threadpool", THREADPOOL)
+        if found is None:
+            return None
+        name, needs_import = found
+        return name, ImportRequest("fastapi.concurrency", name) if needs_import else None
 
     def statement_of(self, call: cst.CSTNode) -> cst.SimpleStatementLine | None:
         for statement in self.module.body:
@@ -195,8 +236,9 @@ def _ordered(registrations: Sequence[EventRegistration]) -> list[EventRegistrati
 def _new_constructor(constructor: cst.Call) -> cst.Call:
     lifespan = cst.Name(LIFESPAN)
     events = [
-        arg for arg in constructor.args if arg.keyword is not None and arg.keyword.value in
-        ("on_startup", "on_shutdown")
+        arg
+        for arg in constructor.args
+        if arg.keyword is not None and arg.keyword.value in ("on_startup", "on_shutdown")
     ]
     if not events:
         return with_argument(constructor, keyword_arg(LIFESPAN, lifespan))
@@ -211,22 +253,30 @@ def _new_constructor(constructor: cst.Call) -> cst.Call:
     return constructor.with_changes(args=args)
 
 
+def _call(handler: _Handler, runner: str) -> str:
+    if handler.is_async:
+        return f"await {handler.name}()"
+    if handler.uses_event_loop:
+        return f"{handler.name}()"
+    return f"await {runner}({handler.name})"
+
+
 def _lifespan_code(
     module: cst.Module,
     constructor: cst.Call,
-    names: tuple[str, str],
+    names: tuple[str, str, str],
     calls: dict[str, list[_Handler]],
     app_statement: cst.SimpleStatementLine,
 ) -> str:
     newline, indent = module.default_newline, module.default_indent
-    decorator, iterator = names
+    decorator, iterator, runner = names
     app_type = module.code_for_node(constructor.func)
     lines = [
         f"@{decorator}",
         f"async def {LIFESPAN}(app: {app_type}) -> {iterator}[None]:",
-        *(f"{indent}{'await ' if h.is_async else ''}{h.name}()" for h in calls["startup"]),
+        *(f"{indent}{_call(h, runner)}" for h in calls["startup"]),
         f"{indent}yield",
-        *(f"{indent}{'await ' if h.is_async else ''}{h.name}()" for h in calls["shutdown"]),
+        *(f"{indent}{_call(h, runner)}" for h in calls["shutdown"]),
     ]
     blank = 0
     for line in app_statement.leading_lines:
@@ -287,8 +337,17 @@ def lifespan_fix(
         )
         if needed
     )
+    runner_name = ""
+    if any(
+        not h.is_async and not h.uses_event_loop for h in (*calls["startup"], *calls["shutdown"])
+    ):
+        runner = planner.thread_runner()
+        if runner is None:
+            return None
+        runner_name, runner_import = runner
+        imports += (runner_import,) if runner_import is not None else ()
     code = _lifespan_code(
-        module, constructor, (decorator[0], iterator[0]), calls, app_statement
+        module, constructor, (decorator[0], iterator[0], runner_name), calls, app_statement
     )
     return NodeFix(
         message="Move the startup and shutdown handlers into a `lifespan` context manager",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fastapi_rules_lint.engine.diagnostics import DiagnosticTag
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, Rule
 
 
@@ -60,6 +61,7 @@ class UnusedNoqa(Rule):
     summary = "A `noqa` directive names FRL codes that suppress nothing"
     default_enabled = False
     fix_availability = "safe"
+    tags = frozenset({DiagnosticTag.UNNECESSARY})
     examples = (
         Clean("x: int = 1  # noqa: E501\n", note="other tools' codes are theirs to judge"),
         Clean("x: int = 1  # noqa\n", note="a bare noqa is left alone"),

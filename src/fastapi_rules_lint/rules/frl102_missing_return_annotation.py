@@ -9,6 +9,7 @@ import libcst as cst
 
 from fastapi_rules_lint.engine.diagnostics import Applicability
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Rule
+from fastapi_rules_lint.semantics.fastapi.apps import argument
 from fastapi_rules_lint.semantics.python.annotations import (
     OverloadTracker,
     builtin_is_visible,
@@ -25,6 +26,8 @@ ABSTRACT = frozenset(
         "typing_extensions.overload",
     }
 )
+
+_ROUTE = "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/')\n"
 
 
 @dataclass
@@ -75,6 +78,16 @@ class MissingReturnAnnotation(Rule):
     builtin type (`str` — f-strings too —, `bytes`, `int`, `float`, `bool`) and the
     body cannot fall off its end (which would add `None`); for `async def` that is the
     awaited type. Unsafe because callers or subclasses may rely on a wider type.
+
+    On a route handler the return annotation is the response model when the route
+    sets no `response_model=`: an inferred `-> str` would change the published OpenAPI
+    schema and add response validation, so no type is inferred there. It is inferred
+    when every route of the handler sets `response_model=` (even `None`), which takes
+    precedence over the annotation: schema and validation stay as they were. `-> None`
+    stays a safe fix on routes: FastAPI treats `-> None` exactly like a missing
+    annotation (no response model; checked with FastAPI 0.165: same OpenAPI schema,
+    same responses). Handlers registered only from another module are not known as
+    routes here.
     """
 
     code = "FRL102"
@@ -149,6 +162,24 @@ class MissingReturnAnnotation(Rule):
             note="inferred from literal returns; the awaited type for `async def`",
         ),
         Flagged(
+            _ROUTE + "def hello():\n    return 'hi'\n\n"
+            "@app.delete('/items', status_code=204)\ndef delete():\n    print('gone')\n",
+            at=("6:5-6:10", "10:5-10:11"),
+            fixed=_ROUTE + "def hello():\n    return 'hi'\n\n"
+            "@app.delete('/items', status_code=204)\ndef delete() -> None:\n    print('gone')\n",
+            note="a route: no inferred type (it would become the response model); "
+            "`-> None` is the same as no annotation to FastAPI",
+        ),
+        Flagged(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n"
+            "@app.get('/', response_model=None)\ndef hello():\n    return 'hi'\n",
+            at=("6:5-6:10",),
+            fixed="from fastapi import FastAPI\n\napp = FastAPI()\n\n"
+            "@app.get('/', response_model=None)\ndef hello() -> str:\n    return 'hi'\n",
+            unsafe=True,
+            note="an explicit `response_model=` wins over the annotation",
+        ),
+        Flagged(
             "def count(flag: bool):\n    if flag:\n        return 1\n",
             at=("1:5-1:10",),
             note="may fall off the end (`int | None`): no fix",
@@ -215,7 +246,18 @@ class MissingReturnAnnotation(Rule):
         (type_name,) = types
         if type_name is None or not builtin_is_visible(self.context, type_name, node):
             return None
+        if not self._annotation_is_inert(node):
+            return None
         return _annotate(node, type_name, Applicability.UNSAFE)
+
+    def _annotation_is_inert(self, node: cst.FunctionDef) -> bool:
+        """False for a route handler whose return annotation FastAPI would take as the
+        response model: every route must set ``response_model=`` itself (even
+        ``None``), which the annotation then does not change."""
+        frame = self.context.function
+        if frame is None or frame.node is not node:
+            return True
+        return all(argument(route.call, "response_model") is not None for route in frame.routes)
 
     def _has_no_obvious_type(self, node: cst.FunctionDef) -> bool:
         """Abstract members, stubs and overridable placeholders: the type they are meant

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from fastapi_rules_lint.engine.diagnostics import DiagnosticTag
 from fastapi_rules_lint.rulebase.rule import Requires, Rule
 from fastapi_rules_lint.rules._frl201_examples import EXAMPLES
 from fastapi_rules_lint.rules._frl201_lifespan import EventRegistration, lifespan_fix
@@ -56,13 +57,27 @@ class StartupShutdownEvent(Rule):
     without `lifespan=`. It moves every registration of that app at once (after
     `lifespan=` FastAPI would ignore any handler left behind): one `lifespan` function
     is placed before the app is built, calling the startup handlers in registration
-    order before `yield` (awaiting the async ones) and the shutdown handlers after it;
-    the registrations are removed, the handler functions are kept, and
-    `lifespan=lifespan` is passed to `FastAPI(...)`. It is unsafe because an exception
-    while serving skips the code after `yield`, where Starlette's own shutdown would
-    still have run it. No fix for routers, apps built in another module, an existing
-    `lifespan=`, handlers that are lambdas, imported, decorated otherwise, or
-    registered conditionally, or when the name `lifespan` is taken.
+    order before `yield` and the shutdown handlers after it; the registrations are
+    removed, the handler functions are kept, and `lifespan=lifespan` is passed to
+    `FastAPI(...)`. Async handlers are awaited. Sync handlers run in the threadpool,
+    `await run_in_threadpool(handler)` (`fastapi.concurrency`, or the module's own
+    `asyncio.to_thread`/`anyio.to_thread.run_sync` when it already calls one), so the
+    generated code blocks no event loop and FRL301/FRL303 have nothing to report there.
+
+    What changes: (1) timing and thread — FastAPI called sync handlers on the event
+    loop; they now run in a worker thread (thread-locals differ, and a slow handler
+    no longer holds the loop). A sync handler that refers to `asyncio`, `anyio` or
+    `trio` may need the loop's own thread (`asyncio.get_event_loop()`), so it is
+    called directly, on the loop, as before (if it also blocks, FRL303 reports that
+    call). (2) Exceptions — if the lifespan is cancelled or fails while serving, the
+    code after `yield` does not run, where FastAPI's default lifespan still ran the
+    shutdown handlers. (3) Routers included into the app keep their own handlers
+    (FastAPI merges their lifespans), but FastAPI 0.165 runs an included router's
+    handler twice without `lifespan=` and once with it. (4) The `on_event`
+    `DeprecationWarning` is gone. No fix for routers, apps built in another module, an
+    existing `lifespan=`, handlers that are lambdas, imported, decorated otherwise, or
+    registered conditionally, or when the name `lifespan` (or `run_in_threadpool`,
+    when needed) is taken.
     """
 
     code = "FRL201"
@@ -71,6 +86,7 @@ class StartupShutdownEvent(Rule):
     summary = "Startup/shutdown event handlers instead of a `lifespan` context manager"
     requires = Requires.FASTAPI
     fix_availability = "sometimes"
+    tags = frozenset({DiagnosticTag.DEPRECATED})
     examples = EXAMPLES
 
     def setup(self) -> None:

@@ -6,6 +6,7 @@ import libcst as cst
 
 from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
 from fastapi_rules_lint.rulebase.edits import NameUse, name_use
+from fastapi_rules_lint.rulebase.one_line import on_one_line
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
 from fastapi_rules_lint.semantics.fastapi.dependency_graph import DependencyGraph
 from fastapi_rules_lint.semantics.fastapi.params import (
@@ -31,6 +32,11 @@ _DEPS = (
 _ROUTES = (
     "from typing import Annotated\n\nfrom fastapi import APIRouter, Depends\n\n"
     "from app import deps\n\nrouter = APIRouter()\n\n\n"
+)
+
+
+MUTABLE_BUILDERS = frozenset(
+    {"builtins.list", "builtins.dict", "builtins.set", "builtins.bytearray"}
 )
 
 
@@ -67,7 +73,9 @@ class NonAnnotatedDependency(Rule):
     ```
 
     ## Fix safety
-    Unsafe. The fix moves the marker into `Annotated[T, ...]` and keeps the real
+    Unsafe. The OpenAPI schema and request validation stay the same (the marker keeps
+    its arguments; checked with FastAPI 0.165); what changes is the Python
+    signature. The fix moves the marker into `Annotated[T, ...]` and keeps the real
     default (`Query(10)` and `Query(default=10)` → `= 10`; `Query(...)`, `Query()`,
     `Path()`, `Depends(...)` → required). A parameter that becomes required after one
     with a default would be a syntax error, so the fix makes it and the following
@@ -76,7 +84,9 @@ class NonAnnotatedDependency(Rule):
     unsafe). There is no fix when that is impossible (`*args`, positional-only),
     when the type is unknown (`q=Query(None)`; `db=Depends(get_db)` is fixed when
     `get_db` is defined in the module with a return annotation), with
-    `default_factory=`, or when `Annotated` names something else. `Annotated` is
+    `default_factory=`, when the default is a mutable value (`Query([])`: `= []` would
+    be one list shared by direct calls, ruff's B006; FastAPI itself copies it), or
+    when `Annotated` names something else. `Annotated` is
     imported from `typing` (Python 3.9+), unless the module already has it from
     `typing_extensions`.
     """
@@ -109,8 +119,9 @@ class NonAnnotatedDependency(Rule):
             "    return q\n",
             at=("9:10-9:11", "9:46-9:47"),
             fixed=_HEAD + '@app.get("/")\n'
-            "def read(q: Annotated[str, Query(max_length=3)] = None, "
-            "n: Annotated[int, Query()] = 10) -> str:\n    return q\n",
+            "def read(\n"
+            "    q: Annotated[str, Query(max_length=3)] = None, n: Annotated[int, Query()] = 10\n"
+            ") -> str:\n    return q\n",
             unsafe=True,
         ),
         Flagged(
@@ -120,11 +131,23 @@ class NonAnnotatedDependency(Rule):
             "    return q\n",
             at=("13:10-13:11", "13:32-13:34", "13:52-13:53"),
             fixed=_HEAD + "def get_db() -> int:\n    return 1\n\n\n"
-            '@app.get("/")\ndef read(q: Annotated[str, Query()] = None, *, '
-            "db: Annotated[int, Depends(get_db)], s: Annotated[str, Query()]) -> str:\n"
-            "    return q\n",
+            '@app.get("/")\ndef read(\n    q: Annotated[str, Query()] = None,\n    *,\n'
+            "    db: Annotated[int, Depends(get_db)],\n    s: Annotated[str, Query()],\n"
+            ") -> str:\n    return q\n",
             unsafe=True,
             note="required after a default: keyword-only; the type of `db` from `get_db`",
+        ),
+        Flagged(
+            _HEAD + '@app.get("/")\n'
+            "def read(tags: list[str] = Query([]), q: str = Query(None)) -> str:\n"
+            "    return q\n",
+            at=("9:10-9:14", "9:39-9:40"),
+            fixed=_HEAD + '@app.get("/")\n'
+            "def read(tags: list[str] = Query([]), q: Annotated[str, Query()] = None) -> str:\n"
+            "    return q\n",
+            unsafe=True,
+            note="no fix for a mutable default: `= []` would be shared between direct calls "
+            "(ruff's B006)",
         ),
         Flagged(
             "from fastapi import Depends, FastAPI\nfrom fastapi import params\n\n"
@@ -157,7 +180,8 @@ class NonAnnotatedDependency(Rule):
         Flagged(
             _DEPS,
             at=("8:14-8:19",),
-            fixed="from fastapi import Depends\nfrom typing import Annotated\n\n\n"
+            fixed="from typing import Annotated\n\n"
+            "from fastapi import Depends\n\n\n"
             'def get_token() -> str:\n    return "token"\n\n\n'
             "def get_user(token: Annotated[str, Depends(get_token)]) -> str:\n    return token\n",
             unsafe=True,
@@ -244,17 +268,33 @@ class NonAnnotatedDependency(Rule):
         if type_ is None:
             return None
         new_call = _without_argument(call, default_arg) if default_arg is not None else call
+        # Inside `Annotated[...]` the call's old line breaks would be stray lines.
+        new_call = on_one_line(new_call)
         annotation = self._annotation_with(type_, new_call)
         if annotation is None:
             return None
         default = default_arg.value if default_arg is not None else None
         if default is not None and _is_ellipsis(default):
             default = None
+        if default is not None and self._is_mutable(default):
+            return None  # `= []` would be a shared mutable default (ruff's B006)
         if default is None:
             return param.with_changes(
                 annotation=cst.Annotation(annotation), equal=cst.MaybeSentinel.DEFAULT, default=None
             )
         return param.with_changes(annotation=cst.Annotation(annotation), default=default)
+
+    def _is_mutable(self, default: cst.BaseExpression) -> bool:
+        """A list, dict or set display or comprehension, or a call building one (as
+        flake8-bugbear's B006 sees mutable defaults)."""
+        if isinstance(
+            default, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
+        ):
+            return True
+        return isinstance(default, cst.Call) and any(
+            name in MUTABLE_BUILDERS or name.startswith("collections.")
+            for name in self.context.qualified_names(default.func)
+        )
 
     def _parameter_type(self, param: cst.Param, marker: Marker) -> cst.BaseExpression | None:
         if param.annotation is not None:

@@ -6,7 +6,7 @@ from collections.abc import Hashable
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability
+from fastapi_rules_lint.engine.diagnostics import Applicability, DiagnosticTag
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
 from fastapi_rules_lint.semantics.fastapi.apps import Route, argument
 from fastapi_rules_lint.semantics.python.annotations import OPTIONAL, UNION, Qualifier
@@ -125,7 +125,8 @@ class RedundantResponseModel(Rule):
     ```
 
     ## Fix safety
-    Safe: FastAPI builds the same response model from the annotation. No fix when the
+    Safe: FastAPI builds the same response model from the annotation, so the OpenAPI
+    schema, response validation and filtering stay the same. No fix when the
     annotation is a string (or `from __future__ import annotations` is on) in a
     handler defined inside a function: FastAPI evaluates such annotations in the
     module's globals, where a local class is not found.
@@ -137,6 +138,7 @@ class RedundantResponseModel(Rule):
     summary = "`response_model=` identical to the return annotation"
     requires = Requires.FASTAPI
     fix_availability = "sometimes"
+    tags = frozenset({DiagnosticTag.UNNECESSARY})
     examples = (
         Clean(
             _HEAD + "class Public(BaseModel):\n    name: str\n\n\n"

@@ -64,7 +64,10 @@ class UnknownPathParameter(Rule):
     ## Fix safety
     Unsafe: adds `name: str` (`int`/`float`/`UUID` for those converters) to the
     signature — as a plain parameter when that keeps it valid, else keyword-only —
-    which changes how the function can be called directly. No fix when the name is a
+    which changes how the function can be called directly. The OpenAPI schema then
+    documents the path parameter (with its type), and FastAPI passes its value to the
+    handler; the converter already constrained it, so no request that matched the
+    route before is rejected now. No fix when the name is a
     Python keyword or already taken in the signature.
     """
 

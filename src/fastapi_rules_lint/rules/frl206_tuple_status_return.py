@@ -74,7 +74,12 @@ class TupleStatusReturn(BranchTracking, Rule):
     return becomes `raise HTTPException(status_code=..., detail=...)` and
     `from fastapi import HTTPException` is added. Not offered inside a `try` block
     with handlers (the new exception could be caught), or when the name
-    `HTTPException` is bound to something else. A success status (`return item,
+    `HTTPException` is bound to something else. What changes besides the status: the
+    body is `{"detail": ...}` (an `error`/`message` key becomes `detail`); the response
+    is now made by the `HTTPException` handler (a custom
+    `@app.exception_handler(HTTPException)` shapes it); the response model no longer
+    validates it; and the exception passes through dependencies with `yield` (an
+    `except` around their `yield`, e.g. a rollback, now runs). A success status (`return item,
     201`) is reported without a fix: use `status_code=` on the decorator or a
     `Response` parameter.
     """
@@ -120,7 +125,7 @@ class TupleStatusReturn(BranchTracking, Rule):
             '        return {"detail": "Item not found"}, 404\n'
             '    return {"id": item_id}\n',
             at=("8:16-8:49",),
-            fixed="from fastapi import HTTPException, FastAPI\n\n"
+            fixed="from fastapi import FastAPI, HTTPException\n\n"
             "app = FastAPI()\n\n"
             '@app.get("/items/{item_id}")\ndef read_item(item_id: int):\n'
             "    if item_id > 10:\n"
@@ -137,8 +142,9 @@ class TupleStatusReturn(BranchTracking, Rule):
             fixed="from fastapi import APIRouter, HTTPException, status\n\n"
             "router = APIRouter()\n\n"
             '@router.delete("/items/{item_id}")\nasync def delete_item(item_id: int):\n'
-            "    raise HTTPException(status_code=status.HTTP_409_CONFLICT,"
-            ' detail=f"cannot delete {item_id}")\n',
+            "    raise HTTPException(\n"
+            '        status_code=status.HTTP_409_CONFLICT, detail=f"cannot delete {item_id}"\n'
+            "    )\n",
             unsafe=True,
             note="a status constant; `HTTPException` already imported",
         ),
@@ -155,7 +161,7 @@ class TupleStatusReturn(BranchTracking, Rule):
             '    except OSError:\n        return {"detail": "storage down"}, 503\n',
             at=("10:16-10:47",),
             note="the return is in a handler, not in the `try` body: fixed",
-            fixed="from fastapi import HTTPException, FastAPI\n\n"
+            fixed="from fastapi import FastAPI, HTTPException\n\n"
             "app = FastAPI()\n\n"
             '@app.get("/items")\ndef items():\n    try:\n        return load()\n'
             "    except OSError:\n"

@@ -46,7 +46,8 @@ class NumericStatusCode(Rule):
     ```
 
     ## Fix safety
-    Safe: the constant has the same value. `from fastapi import status` is added
+    Safe: the constant has the same value; nothing changes at run time or in the
+    OpenAPI schema. `from fastapi import status` is added
     unless `status` already names `fastapi.status`/`starlette.status`. No fix when
     `status` is bound to something else here (a parameter, a variable), for codes
     `fastapi.status` does not define, and for 413, 414, 416 and 422, whose constant
@@ -85,7 +86,8 @@ class NumericStatusCode(Rule):
             '@app.get("/items/{item_id}")\ndef read_item(item_id: int) -> None:\n'
             '    raise HTTPException(status_code=404, detail="Item not found")\n',
             at=("7:37-7:40",),
-            fixed="from fastapi import status, FastAPI, HTTPException\n\napp = FastAPI()\n\n"
+            fixed="from fastapi import FastAPI, HTTPException, status\n\n"
+            "app = FastAPI()\n\n"
             '@app.get("/items/{item_id}")\ndef read_item(item_id: int) -> None:\n'
             "    raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, "
             'detail="Item not found")\n',

@@ -4,18 +4,28 @@ not document."""
 from __future__ import annotations
 
 import json
+from typing import TypeGuard
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability
-from fastapi_rules_lint.rulebase.edits import keyword_arg, with_argument, with_dict_element
+from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.rulebase.edits import (
+    NameUse,
+    keyword_arg,
+    name_use,
+    with_argument,
+    with_dict_element,
+)
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
 from fastapi_rules_lint.semantics.fastapi.apps import Route, argument, string_value
 from fastapi_rules_lint.semantics.fastapi.context import FunctionFrame
-from fastapi_rules_lint.semantics.fastapi.http_status import reason_phrase
+from fastapi_rules_lint.semantics.fastapi.http_status import (
+    code_of_constant,
+    constant_name,
+    reason_phrase,
+)
 from fastapi_rules_lint.semantics.fastapi.routes import (
     documented_codes,
-    integer_value,
     is_http_exception,
     is_in_schema,
     status_argument,
@@ -24,6 +34,8 @@ from fastapi_rules_lint.semantics.fastapi.routes import (
 from fastapi_rules_lint.semantics.python.names import resolve
 
 _VALIDATION_ERROR = 422
+FRL207 = "FRL207"
+STATUS_MODULE_NAMES = frozenset({"fastapi.status", "starlette.status"})
 
 # Examples that span modules: `app/routes.py` of a project whose `app/main.py` includes it.
 _ROUTES = (
@@ -68,10 +80,16 @@ class UndocumentedErrorResponse(Rule):
     ```
 
     ## Fix safety
-    Unsafe: it changes the published schema. The fix adds
-    `responses={N: {"description": ...}}` to the route decorator (or the entry to its
-    literal `responses` dict), described by the literal `detail` string or else the
-    HTTP reason phrase. Offered when the handler has a single route.
+    Unsafe: it changes the published OpenAPI schema (the operation gains a response
+    entry, and clients generated from it learn the status); requests, responses and
+    validation are unchanged. The fix adds `responses={N: {"description": ...}}` to
+    the route decorator (or the entry to its literal `responses` dict), described by
+    the literal `detail` string or else the HTTP reason phrase. Offered when the
+    handler has a single route. The new key is written like the dict's keys (integers,
+    strings or `status.*` names); in a new dict it is a `status.*` name when FRL207 is
+    enabled (importing `status`) or the module already imports `status`, else an
+    integer — never depending on which raise is fixed first. An entry added to a
+    multi-line dict goes after the last one, whose trailing comment stays with it.
     """
 
     code = "FRL208"
@@ -128,7 +146,7 @@ class UndocumentedErrorResponse(Rule):
             "from fastapi import APIRouter, HTTPException, status\n\nrouter = APIRouter()\n\n"
             "@router.delete(\n"
             '    "/items/{item_id}",\n'
-            '    responses={\n        404: {"description": "Not found"},\n    },\n'
+            '    responses={\n        404: {"description": "Not found"},  # keep\n    },\n'
             ")\n"
             "def delete_item(item_id: int) -> None:\n"
             '    raise HTTPException(status.HTTP_409_CONFLICT, detail=f"busy {item_id}")\n',
@@ -137,14 +155,42 @@ class UndocumentedErrorResponse(Rule):
             "@router.delete(\n"
             '    "/items/{item_id}",\n'
             "    responses={\n"
-            '        404: {"description": "Not found"},\n'
-            '        status.HTTP_409_CONFLICT: {"description": "Conflict"},\n'
+            '        404: {"description": "Not found"},  # keep\n'
+            '        409: {"description": "Conflict"},\n'
             "    },\n"
             ")\n"
             "def delete_item(item_id: int) -> None:\n"
             '    raise HTTPException(status.HTTP_409_CONFLICT, detail=f"busy {item_id}")\n',
             unsafe=True,
-            note="merged into the literal dict; reason phrase for a non-literal detail",
+            note="merged into the literal dict, in its key style, after the comment of the "
+            "last entry; reason phrase for a non-literal detail",
+        ),
+        Flagged(
+            "from fastapi import FastAPI, HTTPException\nfrom fastapi import status as st\n\n"
+            "app = FastAPI()\n\n"
+            '@app.get(\n    "/items",\n    responses={st.HTTP_403_FORBIDDEN: {}}  # auth\n)\n'
+            "def items() -> None:\n    raise HTTPException(404)\n",
+            at=("11:11-11:29",),
+            fixed="from fastapi import FastAPI, HTTPException\nfrom fastapi import status as st\n\n"
+            "app = FastAPI()\n\n"
+            '@app.get(\n    "/items",\n    responses={\n        st.HTTP_403_FORBIDDEN: {},\n'
+            '        st.HTTP_404_NOT_FOUND: {"description": "Not Found"},\n    }  # auth\n)\n'
+            "def items() -> None:\n    raise HTTPException(404)\n",
+            unsafe=True,
+            note="`status.*` keys in the dict: the new key is one too",
+        ),
+        Flagged(
+            "from fastapi import FastAPI, HTTPException, status\n\napp = FastAPI()\n\n"
+            '@app.post("/items", status_code=status.HTTP_201_CREATED)\n'
+            "def create() -> None:\n    raise HTTPException(409)\n",
+            at=("7:11-7:29",),
+            fixed="from fastapi import FastAPI, HTTPException, status\n\napp = FastAPI()\n\n"
+            '@app.post(\n    "/items",\n    status_code=status.HTTP_201_CREATED,\n'
+            '    responses={status.HTTP_409_CONFLICT: {"description": "Conflict"}},\n)\n'
+            "def create() -> None:\n    raise HTTPException(409)\n",
+            unsafe=True,
+            note="a new dict: `status.*` keys where the module imports `status` (or FRL207 "
+            "is on), else integers",
         ),
         Flagged(
             "from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n"
@@ -224,20 +270,21 @@ class UndocumentedErrorResponse(Rule):
         description = string_value(detail.value) if detail is not None else None
         if description is None:
             description = reason_phrase(code) or str(code)
+        responses = argument(route.call, "responses")
+        if responses is not None and not isinstance(responses.value, cst.Dict):
+            return None
+        existing = responses.value if responses is not None else None
+        assert existing is None or isinstance(existing, cst.Dict)
+        key, imports = self._key(existing, code)
         entry = cst.DictElement(
-            key=self._module_level_key(status, code),
+            key=key,
             value=cst.parse_expression(
                 '{"description": ' + json.dumps(description, ensure_ascii=False) + "}"
             ),
         )
-        responses = argument(route.call, "responses")
-        if responses is not None:
-            if not isinstance(responses.value, cst.Dict):
-                return None
-            replacement: tuple[cst.CSTNode, cst.CSTNode] = (
-                responses.value,
-                with_dict_element(responses.value, entry),
-            )
+        replacement: tuple[cst.CSTNode, cst.CSTNode]
+        if existing is not None:
+            replacement = (existing, with_dict_element(existing, entry))
         else:
             mapping = cst.Dict(elements=(entry,))
             replacement = (route.call, with_argument(route.call, keyword_arg("responses", mapping)))
@@ -245,13 +292,47 @@ class UndocumentedErrorResponse(Rule):
             message=f"Declare {code} in `responses=`",
             applicability=Applicability.UNSAFE,
             replacements=(replacement,),
+            imports=imports,
         )
 
-    def _module_level_key(self, status: cst.BaseExpression, code: int) -> cst.BaseExpression:
-        """The raised status expression when it means the same at module level (where
-        the decorator runs), else the integer."""
-        if integer_value(status) is None and isinstance(status, (cst.Name, cst.Attribute)):
-            here = self.context.qualified_names(status)
-            if here and resolve(status, self.context.table) == here:
-                return status
-        return cst.Integer(str(code))
+    def _key(
+        self, existing: cst.Dict | None, code: int
+    ) -> tuple[cst.BaseExpression, tuple[ImportRequest, ...]]:
+        """The new key, written as the dict's keys already are (integers, strings or
+        ``status.*`` names); in a new or mixed dict a ``status.*`` name when FRL207 is
+        on or the module already imports ``status``, else the integer. It never depends
+        on the raised expression, so several fixes on one route agree in any order."""
+        constant = constant_name(code)
+        keys = (
+            [e.key for e in existing.elements if isinstance(e, cst.DictElement)] if existing else []
+        )
+        if keys and all(isinstance(k, cst.Integer) for k in keys):
+            return cst.Integer(str(code)), ()
+        if keys and all(isinstance(k, cst.SimpleString) for k in keys):
+            return cst.SimpleString(f'"{code}"'), ()
+        module_names = [k.value for k in keys if self._is_status_constant(k)]
+        if keys and len(module_names) == len(keys) and constant is not None:
+            return cst.Attribute(value=module_names[0], attr=cst.Name(constant)), ()
+        bound = next(
+            (n for n, q in self.context.table.bindings.items() if q and q <= STATUS_MODULE_NAMES),
+            None,
+        )
+        if constant is not None and (bound is not None or FRL207 in self.context.enabled):
+            name = bound or "status"
+            use = name_use(self.context, name, STATUS_MODULE_NAMES, in_decorator=True)
+            if use is not NameUse.TAKEN:
+                imports = (ImportRequest("fastapi", "status"),) if use is NameUse.FREE else ()
+                return cst.Attribute(value=cst.Name(name), attr=cst.Name(constant)), imports
+        return cst.Integer(str(code)), ()
+
+    def _is_status_constant(self, key: cst.BaseExpression) -> TypeGuard[cst.Attribute]:
+        """``status.HTTP_404_NOT_FOUND`` spelled as an attribute of the status module
+        (resolved at module level, where the decorator runs)."""
+        if not isinstance(key, cst.Attribute) or not isinstance(key.value, cst.Name):
+            return False
+        module = resolve(key.value, self.context.table)
+        return (
+            bool(module)
+            and module <= STATUS_MODULE_NAMES
+            and code_of_constant(key.attr.value) is not None
+        )

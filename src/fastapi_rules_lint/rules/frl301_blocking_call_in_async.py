@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
-from fastapi_rules_lint.rulebase.edits import NameUse, name_use
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix
 from fastapi_rules_lint.rulebase.tracking import ScopeTracking
+from fastapi_rules_lint.rules._frl301_fix import BlockingCallFixes
 from fastapi_rules_lint.semantics.asyncio.blocking import (
     BlockingCallsOptions,
     BlockingMatch,
     BlockingTable,
     display_call,
     find_blocking,
-)
-
-NO_THREAD_FIX = frozenset({"builtins.open", "io.open", "io.open_code", "codecs.open"})
-THREADPOOL = frozenset(
-    {"fastapi.concurrency.run_in_threadpool", "starlette.concurrency.run_in_threadpool"}
 )
 
 _HEAD = "import time\n\nasync def handler() -> None:\n"
@@ -80,13 +74,22 @@ class BlockingCallInAsync(ScopeTracking):
     or declare the route with plain `def`, which FastAPI runs in a threadpool.
 
     ## Fix safety
-    `time.sleep(x)` becomes `await asyncio.sleep(x)`: safe. Other calls used as a
-    statement or as the value of an assignment are moved to a thread, `await
-    run_in_threadpool(f, *args, **kwargs)` (`fastapi.concurrency`) in FastAPI modules and
-    `await asyncio.to_thread(f, ...)` elsewhere: unsafe, as the call now runs
-    concurrently with the loop (thread-safety, ordering). `open()` has no fix: the file
-    object would still be read on the loop; use `aiofiles` or `anyio`. No fix where the
-    name the fix needs is bound to something else.
+    `time.sleep(x)` becomes `await asyncio.sleep(x)`: safe (the coroutine still waits
+    as long; other tasks now run meanwhile). Other calls used as a statement or as the
+    value of an assignment are moved to a thread: with the helper the module already
+    calls (`anyio.to_thread.run_sync` — through `functools.partial` for keyword
+    arguments —, `asyncio.to_thread`, `run_in_threadpool`), else `await
+    run_in_threadpool(f, *args, **kwargs)` (`fastapi.concurrency`) in FastAPI modules
+    and `await asyncio.to_thread(f, ...)` elsewhere. Unsafe: the call now runs in a
+    worker thread, concurrently with other tasks (thread-safety, ordering with other
+    requests, thread-locals, a limited threadpool). The value and the exceptions of the
+    call reach the caller as before.
+
+    No fix inside `finally:`: a cancelled task is cancelled again at the new `await`,
+    which would cut the cleanup short (the thread even runs on, unwaited); the
+    diagnostic stays. `open()` has no fix: the file object would still be read on the
+    loop; use `aiofiles` or `anyio`. No fix where the name the fix needs is bound to
+    something else.
 
     ## Options
     - `extra-blocking-calls` (default `{}`): qualified name → suggested alternative, e.g.
@@ -177,7 +180,9 @@ class BlockingCallInAsync(ScopeTracking):
         Flagged(
             "import subprocess\n\nasync def handler() -> None:\n    subprocess.run(['ls'])\n",
             at=("4:5-4:27",),
-            fixed="import subprocess\nimport asyncio\n\nasync def handler() -> None:\n"
+            fixed="import asyncio\n"
+            "import subprocess\n\n"
+            "async def handler() -> None:\n"
             "    await asyncio.to_thread(subprocess.run, ['ls'])\n",
             unsafe=True,
             note="outside FastAPI modules: asyncio.to_thread",
@@ -225,6 +230,30 @@ class BlockingCallInAsync(ScopeTracking):
             note="`SessionDep` is an `Annotated` alias imported from `app/deps.py`",
         ),
         Flagged(
+            "import shutil\nimport time\n\nasync def handler() -> None:\n    try:\n"
+            "        await work()\n    finally:\n        time.sleep(1)\n"
+            "        shutil.rmtree('tmp')\n",
+            at=("8:9-8:22", "9:9-9:29"),
+            fixed="import shutil\nimport time\n\nasync def handler() -> None:\n    try:\n"
+            "        await work()\n    finally:\n        time.sleep(1)\n"
+            "        shutil.rmtree('tmp')\n",
+            note="no fix inside `finally:`: cancelled at the new `await`, the cleanup "
+            "would stop half-way",
+        ),
+        Flagged(
+            "import anyio\nimport requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n"
+            "@app.get('/')\nasync def index() -> None:\n"
+            "    await anyio.to_thread.run_sync(requests.get, 'https://a')\n"
+            "    requests.get('https://b')\n",
+            at=("10:5-10:30",),
+            fixed="import anyio\nimport requests\nfrom fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n@app.get('/')\nasync def index() -> None:\n"
+            "    await anyio.to_thread.run_sync(requests.get, 'https://a')\n"
+            "    await anyio.to_thread.run_sync(requests.get, 'https://b')\n",
+            unsafe=True,
+            note="the module's own thread helper is reused",
+        ),
+        Flagged(
             "import boto3\n\nasync def handler() -> None:\n    boto3.client('s3')\n",
             at=("4:5-4:23",),
             options={"extra-blocking-calls": {"boto3.client": "`aioboto3`"}},
@@ -234,6 +263,15 @@ class BlockingCallInAsync(ScopeTracking):
     def setup(self) -> None:
         self.table = BlockingTable.from_options(self.options)
         self._statement_values: set[cst.BaseExpression] = set()
+        self._finally_owners: list[cst.CSTNode | None] = []
+        self._fixes = BlockingCallFixes(self.context)
+
+    def visit_Finally(self, node: cst.Finally) -> None:
+        frame = self.context.function
+        self._finally_owners.append(frame.node if frame is not None else None)
+
+    def leave_Finally(self, original_node: cst.Finally) -> None:
+        self._finally_owners.pop()
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._statement_values.add(node.value)
@@ -267,59 +305,7 @@ class BlockingCallInAsync(ScopeTracking):
     def _fix(self, node: cst.Call, match: BlockingMatch) -> NodeFix | None:
         if node not in self._statement_values:
             return None
-        if match.qualified == "time.sleep" and match.entry.category == "sleep":
-            return self._sleep_fix(node)
-        if match.qualified in NO_THREAD_FIX or match.qualified.endswith("Path.open"):
-            return None
-        return self._thread_fix(node)
-
-    def _sleep_fix(self, node: cst.Call) -> NodeFix | None:
-        imports = self._asyncio_import()
-        if imports is None:
-            return None
-        sleep = cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("sleep"))
-        new = cst.Await(expression=node.with_changes(func=sleep))
-        return NodeFix(
-            "Use `await asyncio.sleep(...)`", Applicability.SAFE, ((node, new),), imports
-        )
-
-    def _thread_fix(self, node: cst.Call) -> NodeFix | None:
-        imports: tuple[ImportRequest, ...] | None = None
-        runner: cst.BaseExpression = cst.Name("run_in_threadpool")
-        table = self.context.table
-        if self.context.fastapi.uses_fastapi:
-            module = "fastapi" if table.imports_module("fastapi") else "starlette"
-            use = name_use(self.context, "run_in_threadpool", THREADPOOL)
-            has_func_keyword = any(
-                arg.keyword is not None and arg.keyword.value == "func" for arg in node.args
-            )
-            if use is not NameUse.TAKEN and not has_func_keyword:
-                imports = (
-                    (ImportRequest(f"{module}.concurrency", "run_in_threadpool"),)
-                    if use is NameUse.FREE
-                    else ()
-                )
-        if imports is None:
-            imports = self._asyncio_import()
-            if imports is None:
-                return None
-            runner = cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("to_thread"))
-        first = cst.Arg(
-            value=node.func,
-            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-            if node.args
-            else cst.MaybeSentinel.DEFAULT,
-        )
-        call = cst.Call(func=runner, args=(first, *node.args))
-        return NodeFix(
-            "Run the blocking call in a thread",
-            Applicability.UNSAFE,
-            ((node, cst.Await(expression=call)),),
-            imports,
-        )
-
-    def _asyncio_import(self) -> tuple[ImportRequest, ...] | None:
-        use = name_use(self.context, "asyncio", frozenset({"asyncio"}))
-        if use is NameUse.TAKEN:
-            return None
-        return (ImportRequest("asyncio"),) if use is NameUse.FREE else ()
+        frame = self.context.function
+        if frame is not None and frame.node in self._finally_owners:
+            return None  # cancelled at the new `await`, the cleanup would stop half-way
+        return self._fixes.fix(node, match)

@@ -89,8 +89,10 @@ class AsyncWithoutAwait(ScopeTracking):
     ```
 
     ## Fix safety
-    Unsafe: dropping `async` changes where the function runs (a thread, concurrently
-    with other requests) and breaks code that awaits it directly. No fix when the
+    Unsafe: dropping `async` changes where the function runs (FastAPI runs a sync route
+    handler or dependency in its threadpool, concurrently with other requests:
+    thread-safety, thread-locals, a limited pool) and breaks code that awaits it
+    directly. The OpenAPI schema and validation do not change. No fix when the
     function is awaited or called anywhere in the project (`await get_current_user(...)`
     in another module), when the return annotation mentions
     `Async…`/`Awaitable`/`Coroutine`, nor when the body makes a call that FRL301 or

@@ -55,8 +55,10 @@ class UnawaitedCoroutine(ScopeTracking):
 
     ## Fix safety
     Inside an `async def`, adding `await` is safe: it runs the code the statement
-    meant to run. Elsewhere there is no fix (`await` is not allowed in a sync function;
-    use `asyncio.run` or schedule a task).
+    meant to run. That code did not run before, so its effects are new: the caller
+    now waits for it, and its exceptions propagate into the caller. Elsewhere there
+    is no fix (`await` is not allowed in a sync function; use `asyncio.run` or
+    schedule a task).
     """
 
     code = "FRL305"

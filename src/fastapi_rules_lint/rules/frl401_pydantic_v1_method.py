@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability
+from fastapi_rules_lint.engine.diagnostics import Applicability, DiagnosticTag
 from fastapi_rules_lint.engine.traversal import visit_readonly
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
 from fastapi_rules_lint.semantics.pydantic.models import (
@@ -66,6 +66,14 @@ class PydanticV1Method(Rule):
     `update_forward_refs(**localns)`), and for `*args`/`**kwargs`. `x.__fields__` on an
     instance becomes `type(x).model_fields` (reading `model_fields` from an instance is
     deprecated since Pydantic 2.11).
+
+    What changes: v2's deprecated methods are thin wrappers of these, so results and
+    validation are the same and the `PydanticDeprecatedSince20` warning goes away, with
+    two nuances. `from_orm(x)` raised an error unless the model sets
+    `from_attributes=True`; `model_validate(x)` validates `x` anyway (the same result
+    on such models). `update_forward_refs()` forced a rebuild; `model_rebuild()`
+    rebuilds only a model whose references are not yet resolved (nothing changes for
+    one that is complete).
     """
 
     code = "FRL401"
@@ -74,6 +82,7 @@ class PydanticV1Method(Rule):
     summary = "A Pydantic v1 model method or `__fields__` on a known model"
     requires = Requires.PYDANTIC
     fix_availability = "sometimes"
+    tags = frozenset({DiagnosticTag.DEPRECATED})
     examples = (
         Clean(
             _BASE + "def export(item: Item) -> dict[str, object]:\n    return item.model_dump()\n"

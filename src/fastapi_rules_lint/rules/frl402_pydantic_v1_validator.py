@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.engine.diagnostics import Applicability, DiagnosticTag, ImportRequest
 from fastapi_rules_lint.rulebase.edits import NameUse, name_use
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
 from fastapi_rules_lint.semantics.pydantic.models import CLASSMETHOD, is_model_class
@@ -18,7 +18,7 @@ from fastapi_rules_lint.semantics.python.names import dotted_name
 
 _HEAD = "from pydantic import BaseModel, validator\n\n\nclass User(BaseModel):\n    name: str\n"
 _FIXED_HEAD = (
-    "from pydantic import field_validator, BaseModel\n\n\nclass User(BaseModel):\n    name: str\n"
+    "from pydantic import BaseModel, field_validator\n\n\nclass User(BaseModel):\n    name: str\n"
 )
 _PYDANTIC_NAMES = {
     "field_validator": frozenset(
@@ -98,6 +98,7 @@ class PydanticV1Validator(Rule):
     summary = "A Pydantic v1 `@validator` or `@root_validator`"
     requires = Requires.PYDANTIC
     fix_availability = "sometimes"
+    tags = frozenset({DiagnosticTag.DEPRECATED})
     examples = (
         Clean(
             "from pydantic import BaseModel, field_validator\n\n\nclass User(BaseModel):\n"
@@ -132,7 +133,8 @@ class PydanticV1Validator(Rule):
             "            raise ValueError(f'{field.name} differs')\n"
             "        return v\n",
             at=("8:6-8:26",),
-            fixed="from pydantic import ValidationInfo, field_validator, BaseModel\n\n\n"
+            fixed="from pydantic import BaseModel, ValidationInfo, field_validator\n"
+            "\n\n"
             "class User(BaseModel):\n    name: str\n    confirm: str\n\n"
             "    @field_validator('confirm')\n    @classmethod\n"
             "    def match(cls, v, info: ValidationInfo):\n"
@@ -158,7 +160,7 @@ class PydanticV1Validator(Rule):
             "            raise ValueError('start after end')\n"
             "        return values\n",
             at=("8:6-8:30", "13:6-13:42"),
-            fixed="from pydantic import model_validator, BaseModel\n\n\n"
+            fixed="from pydantic import BaseModel, model_validator\n\n\n"
             "class Span(BaseModel):\n"
             '    start: int\n    end: int\n\n    @model_validator(mode="before")\n'
             "    @classmethod\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.engine.diagnostics import Applicability, DiagnosticTag, ImportRequest
 from fastapi_rules_lint.engine.traversal import visit_readonly
 from fastapi_rules_lint.rulebase.edits import NameUse, keyword_arg, name_use
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
@@ -90,6 +90,7 @@ class PydanticV1Config(Rule):
     summary = "An inner `class Config` on a Pydantic model"
     requires = Requires.PYDANTIC
     fix_availability = "sometimes"
+    tags = frozenset({DiagnosticTag.DEPRECATED})
     examples = (
         Clean(
             "from pydantic import BaseModel, ConfigDict\n\n\nclass Item(BaseModel):\n"
@@ -104,7 +105,8 @@ class PydanticV1Config(Rule):
             "    class Config:\n        orm_mode = True\n"
             "        allow_population_by_field_name = True\n",
             at=("7:11-7:17",),
-            fixed="from pydantic import ConfigDict, BaseModel\n\n\nclass Item(BaseModel):\n"
+            fixed="from pydantic import BaseModel, ConfigDict\n\n\n"
+            "class Item(BaseModel):\n"
             "    name: str\n\n"
             "    model_config = ConfigDict(from_attributes=True, populate_by_name=True)\n",
         ),
@@ -114,7 +116,8 @@ class PydanticV1Config(Rule):
             "        # reject unknown keys\n        extra = Extra.forbid\n"
             "        allow_mutation = False  # hashable\n",
             at=("7:11-7:17",),
-            fixed="from pydantic import ConfigDict, BaseModel\n\n\nclass Item(BaseModel):\n"
+            fixed="from pydantic import BaseModel, ConfigDict\n\n\n"
+            "class Item(BaseModel):\n"
             "    name: str\n\n    model_config = ConfigDict(\n"
             '        # reject unknown keys\n        extra="forbid",\n'
             "        frozen=True,  # hashable\n    )\n",
@@ -130,8 +133,8 @@ class PydanticV1Config(Rule):
             "from app.settings import AppSettings\n\n\nclass Settings(AppSettings):\n"
             "    debug: bool = False\n\n    class Config:\n        env_prefix = 'APP_'\n",
             at=("7:11-7:17",),
-            fixed="from app.settings import AppSettings\n"
-            "from pydantic_settings import SettingsConfigDict\n\n\n"
+            fixed="from pydantic_settings import SettingsConfigDict\n\n"
+            "from app.settings import AppSettings\n\n\n"
             "class Settings(AppSettings):\n"
             "    debug: bool = False\n\n"
             "    model_config = SettingsConfigDict(env_prefix='APP_')\n",

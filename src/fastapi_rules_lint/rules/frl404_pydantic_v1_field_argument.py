@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability
+from fastapi_rules_lint.engine.diagnostics import Applicability, DiagnosticTag
 from fastapi_rules_lint.rulebase.edits import keyword_arg, with_argument
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
 from fastapi_rules_lint.semantics.pydantic.fields import (
@@ -88,6 +88,7 @@ class PydanticV1FieldArgument(Rule):
     summary = "A Pydantic v1 argument of `Field` (`regex`, `min_items`, `allow_mutation`, …)"
     requires = Requires.PYDANTIC
     fix_availability = "sometimes"
+    tags = frozenset({DiagnosticTag.DEPRECATED})
     examples = (
         Clean(
             _HEAD + '    sku: str = Field(pattern=r"^[A-Z]+$")\n'

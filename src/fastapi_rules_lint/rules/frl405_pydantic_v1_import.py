@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.engine.diagnostics import Applicability, DiagnosticTag, ImportRequest
 from fastapi_rules_lint.rulebase.edits import NameUse, name_use
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
 from fastapi_rules_lint.semantics.pydantic.models import enclosing_model
@@ -100,6 +100,7 @@ class PydanticV1Import(Rule):
     )
     requires = Requires.PYDANTIC
     fix_availability = "sometimes"
+    tags = frozenset({DiagnosticTag.DEPRECATED})
     examples = (
         Clean(
             "from pydantic import BaseModel, TypeAdapter\n"
@@ -151,7 +152,7 @@ class PydanticV1Import(Rule):
             _HEAD + _ITEM + "def items(rows: list[dict]) -> List[Item]:\n"
             "    return parse_obj_as(List[Item], rows)\n",
             at=("11:12-11:42",),
-            fixed="from typing import List\n\nfrom pydantic import TypeAdapter, BaseModel\n\n\n"
+            fixed="from typing import List\n\nfrom pydantic import BaseModel, TypeAdapter\n\n\n"
             + _ITEM
             + "def items(rows: list[dict]) -> List[Item]:\n"
             "    return TypeAdapter(List[Item]).validate_python(rows)\n",

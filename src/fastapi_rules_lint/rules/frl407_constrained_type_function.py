@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.engine.diagnostics import Applicability, DiagnosticTag, ImportRequest
 from fastapi_rules_lint.rulebase.edits import NameUse, name_use
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
 from fastapi_rules_lint.semantics.pydantic.constrained import (
@@ -19,7 +19,7 @@ from fastapi_rules_lint.semantics.python.annotations import ANNOTATED, class_lev
 _STRING_CONSTRAINTS = frozenset({"pydantic.StringConstraints", "pydantic.types.StringConstraints"})
 _HEAD = "from pydantic import BaseModel, conint, constr\n\n\n"
 _AFTER = (
-    "from pydantic import Field, StringConstraints, BaseModel\nfrom typing import Annotated\n\n\n"
+    "from typing import Annotated\n\nfrom pydantic import BaseModel, Field, StringConstraints\n\n\n"
 )
 
 
@@ -75,6 +75,7 @@ class ConstrainedTypeFunction(Rule):
     summary = "A constrained-type function (`constr`, `conint`, …) instead of `Annotated`"
     requires = Requires.PYDANTIC
     fix_availability = "sometimes"
+    tags = frozenset({DiagnosticTag.DEPRECATED})
     examples = (
         Clean(
             _AFTER + "class Item(BaseModel):\n"
@@ -106,8 +107,9 @@ class ConstrainedTypeFunction(Rule):
             "    codes: conlist(Code, min_items=1)\n"
             "    price: pydantic.condecimal(max_digits=6, decimal_places=2)\n",
             at=("4:8-4:64", "8:12-8:38", "9:12-9:63"),
-            fixed="from pydantic import Field, StringConstraints, BaseModel\n"
-            "from decimal import Decimal\nfrom typing import Annotated\n\n"
+            fixed="from decimal import Decimal\n"
+            "from typing import Annotated\n"
+            "from pydantic import BaseModel, Field, StringConstraints\n\n"
             "Code = Annotated[str, "
             'StringConstraints(pattern="^[A-Z]{3}", strip_whitespace=True)]\n\n\n'
             "class Order(BaseModel):\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.engine.diagnostics import Applicability, DiagnosticTag, ImportRequest
 from fastapi_rules_lint.rulebase.edits import NameUse, local_bindings, name_use
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Rule
 from fastapi_rules_lint.semantics.python.names import dotted_name
@@ -123,6 +123,7 @@ class LegacyQueryApi(Rule):
     )
     summary = "`session.query(...)`, the legacy SQLAlchemy `Query` API"
     fix_availability = "sometimes"
+    tags = frozenset({DiagnosticTag.DEPRECATED})
     examples = (
         Clean(
             "from sqlalchemy import select\n" + _SETUP + "def names(db: Session) -> list[str]:\n"
@@ -147,7 +148,7 @@ class LegacyQueryApi(Rule):
             unsafe=True,
             fixed=_SETUP.replace(
                 "from sqlalchemy import ForeignKey, create_engine\n",
-                "from sqlalchemy import select, ForeignKey, create_engine\n",
+                "from sqlalchemy import ForeignKey, create_engine, select\n",
             )
             + "def get_user(db: Session, user_id: int) -> User | None:\n"
             "    return db.scalars(select(User).where(User.id == user_id)).first()\n",
@@ -163,7 +164,7 @@ class LegacyQueryApi(Rule):
             unsafe=True,
             fixed=_SETUP.replace(
                 "from sqlalchemy import ForeignKey, create_engine\n",
-                "from sqlalchemy import select, ForeignKey, create_engine\n",
+                "from sqlalchemy import ForeignKey, create_engine, select\n",
             )
             + "engine = create_engine('sqlite://')\n\n"
             "def report() -> None:\n"
@@ -180,8 +181,9 @@ class LegacyQueryApi(Rule):
             "    return db.query(User).filter(User.id == user_id).one_or_none()\n",
             at=("6:12-6:26",),
             unsafe=True,
-            fixed="from app.deps import SessionDep\nfrom app.models import User\n"
-            "from sqlalchemy import select\n\n\n"
+            fixed="from sqlalchemy import select\n\n"
+            "from app.deps import SessionDep\n"
+            "from app.models import User\n\n\n"
             "def get_user(db: SessionDep, user_id: int) -> User | None:\n"
             "    return db.scalars(select(User).where(User.id == user_id)).one_or_none()\n",
             path="app/crud.py",
@@ -196,9 +198,10 @@ class LegacyQueryApi(Rule):
             "    return [u.name for u in db.query(User).all()]\n",
             at=("8:29-8:43",),
             unsafe=True,
-            fixed="from fastapi import Depends\n\n"
-            "from app.deps import get_db\nfrom app.models import User\n"
-            "from sqlalchemy import select\n\n\n"
+            fixed="from fastapi import Depends\n"
+            "from sqlalchemy import select\n\n"
+            "from app.deps import get_db\n"
+            "from app.models import User\n\n\n"
             "def names(db=Depends(get_db)) -> list[str]:\n"
             "    return [u.name for u in db.scalars(select(User)).all()]\n",
             path="app/crud.py",

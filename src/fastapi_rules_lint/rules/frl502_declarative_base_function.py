@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.engine.diagnostics import Applicability, DiagnosticTag, ImportRequest
 from fastapi_rules_lint.rulebase.edits import NameUse, name_use
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
 from fastapi_rules_lint.semantics.sqlalchemy.models import DECLARATIVE_BASE, DECLARATIVE_FACTORIES
@@ -56,6 +56,7 @@ class DeclarativeBaseFunction(Rule):
     summary = "`declarative_base()` instead of `class Base(DeclarativeBase)`"
     requires = Requires.SQLALCHEMY
     fix_availability = "sometimes"
+    tags = frozenset({DiagnosticTag.DEPRECATED})
     examples = (
         Clean(
             "from sqlalchemy.orm import DeclarativeBase\n\n\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
+from fastapi_rules_lint.engine.diagnostics import Applicability, DiagnosticTag, ImportRequest
 from fastapi_rules_lint.rulebase.edits import NameUse, name_use
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires, Rule
 from fastapi_rules_lint.semantics.python.annotations import class_level_names
@@ -82,6 +82,7 @@ class UntypedColumn(Rule):
     summary = "A `Column(...)` model attribute instead of `Mapped[...] = mapped_column(...)`"
     requires = Requires.SQLALCHEMY
     fix_availability = "sometimes"
+    tags = frozenset({DiagnosticTag.DEPRECATED})
     examples = (
         Clean(
             "from sqlalchemy import Column, Integer, MetaData, Table\n\n"
@@ -107,17 +108,17 @@ class UntypedColumn(Rule):
             '    team_id = Column(Integer, ForeignKey("teams.id"), nullable=True)\n',
             at=("11:5-11:43", "12:5-12:58", "13:5-13:34", "14:5-14:69"),
             unsafe=True,
-            fixed="from sqlalchemy import ForeignKey, Integer, String\n"
-            "from sqlalchemy.orm import Mapped, mapped_column, DeclarativeBase\n"
-            "from typing import Optional\n\n\n"
+            fixed="from typing import Optional\n\n"
+            "from sqlalchemy import ForeignKey, Integer, String\n"
+            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
             "class Base(DeclarativeBase):\n    pass\n\n\n"
             "class User(Base):\n"
             '    __tablename__ = "users"\n'
             "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n"
             "    name: Mapped[str] = mapped_column(String(50), nullable=False, index=True)\n"
             "    nickname: Mapped[Optional[str]] = mapped_column(String(50))\n"
-            "    team_id: Mapped[Optional[int]] = mapped_column("
-            'Integer, ForeignKey("teams.id"), nullable=True)\n',
+            "    team_id: Mapped[Optional[int]] = mapped_column(\n"
+            '        Integer, ForeignKey("teams.id"), nullable=True\n    )\n',
         ),
         Flagged(
             "import sqlalchemy as sa\nfrom datetime import datetime\n"
@@ -131,15 +132,15 @@ class UntypedColumn(Rule):
             at=("10:5-10:64", "11:5-11:72", "12:5-12:33"),
             unsafe=True,
             fixed="import sqlalchemy as sa\nfrom datetime import datetime\n"
-            "from sqlalchemy.orm import Mapped, mapped_column, declarative_base\n"
-            "from typing import Optional\n\n"
+            "from typing import Optional\n"
+            "from sqlalchemy.orm import Mapped, declarative_base, mapped_column\n\n"
             "Base = declarative_base()\n\n\n"
             "class Event(Base):\n"
             '    __tablename__ = "events"\n'
             '    id: Mapped[int] = mapped_column("event_id", sa.BigInteger, '
             "primary_key=True)\n"
-            "    at: Mapped[Optional[datetime]] = mapped_column("
-            "sa.DateTime(timezone=True), default=datetime.utcnow)\n"
+            "    at: Mapped[Optional[datetime]] = mapped_column(\n"
+            "        sa.DateTime(timezone=True), default=datetime.utcnow\n    )\n"
             "    payload = sa.Column(sa.JSON)\n",
             note="module aliases, a column name, `datetime` already imported; `JSON`: no fix",
         ),
@@ -152,9 +153,11 @@ class UntypedColumn(Rule):
             "    due = Column(Date)\n",
             at=("10:5-10:58", "11:5-11:23"),
             unsafe=True,
-            fixed="import datetime\n\nfrom sqlalchemy import Boolean, Date\n\n"
-            "from app.db import Base\nfrom sqlalchemy.orm import Mapped, mapped_column\n"
-            "from typing import Optional\n\n\n"
+            fixed="import datetime\n"
+            "from typing import Optional\n\n"
+            "from sqlalchemy import Boolean, Date\n"
+            "from sqlalchemy.orm import Mapped, mapped_column\n\n"
+            "from app.db import Base\n\n\n"
             "class Task(Base):\n"
             '    __tablename__ = "tasks"\n'
             "    done: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)\n"

@@ -110,8 +110,9 @@ class SettingsPerRequest(Rule):
             '@app.get("/info")\ndef info(settings: Settings = Depends(get_settings)) -> str:\n'
             "    return settings.app_name\n",
             at=("10:12-10:22",),
-            fixed="from fastapi import Depends, FastAPI\n"
-            "from pydantic_settings import BaseSettings\nfrom functools import lru_cache\n\n"
+            fixed="from functools import lru_cache\n\n"
+            "from fastapi import Depends, FastAPI\n"
+            "from pydantic_settings import BaseSettings\n\n"
             'class Settings(BaseSettings):\n    app_name: str = "api"\n\n'
             "app = FastAPI()\n\n"
             "@lru_cache\ndef get_settings() -> Settings:\n    return Settings()\n\n"

@@ -81,8 +81,12 @@ class ModuleContext:
         path: str,
         table: BindingTable,
         fastapi: FastAPIModule,
+        enabled: frozenset[str] = frozenset(),
     ) -> None:
         self.module = module
+        self.enabled = enabled
+        """The codes enabled for this file: a fix may follow a style another rule
+        enforces (FRL208 writes ``status.*`` keys when FRL207 is on)."""
         self.path = path
         self.table = table
         self.fastapi = fastapi
