@@ -5,8 +5,8 @@
   diagnostic with an applicable fix remains, and fixing again changes nothing.
 - Apps with recording startup/shutdown handlers call them in the same order after
   FRL201's lifespan migration as before it (run under FastAPI's ``TestClient``).
-- Random programs from hypothesmith's grammar-based strategy never crash the checker
-  or the fixer.
+
+Random programs from hypothesmith (and mutants of real files) are ``tests/test_fuzz.py``.
 
 The default run keeps the example counts small so the suite stays fast. Set
 ``FASTAPI_RULES_FUZZ=1`` for a long run (``FASTAPI_RULES_FUZZ=5000`` for that many
@@ -20,10 +20,8 @@ from __future__ import annotations
 import os
 import warnings
 
-import hypothesmith
 import libcst as cst
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from fastapi_rules_lint.lint.fixer import fix_text, is_applicable
 from fastapi_rules_lint.lint.linter import LintSettings, lint_text
@@ -93,12 +91,3 @@ def test_lifespan_migration_keeps_the_handler_order(code: str) -> None:
     outcome = fix_text(code, "app.py", LintSettings(enabled=frozenset({"FRL201"})), unsafe=True)
     assert outcome.applied["FRL201"] >= 1 and "on_event" not in outcome.text
     assert _calls(outcome.text) == _calls(code)
-
-
-@settings(max_examples=_LONG or 10, **_SETTINGS)  # type: ignore[arg-type]
-@given(st.one_of(hypothesmith.from_grammar(), hypothesmith.from_node()))
-def test_random_programs_never_crash_the_checker(code: str) -> None:
-    lint_text(code, "random.py", ALL)
-    outcome = fix_text(code, "random.py", ALL, unsafe=True)
-    if outcome.is_changed:
-        cst.parse_module(outcome.text)

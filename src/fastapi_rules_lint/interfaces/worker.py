@@ -8,25 +8,36 @@ file's plain lint results when linting alone works.
 ``--jobs`` default (``jobs=None``): one process below ``PARALLEL_THRESHOLD`` files to
 lint (starting workers and importing LibCST in each costs more than it saves on a
 small run, e.g. a pre-commit batch), else ``os.cpu_count()`` workers (at most
-``MAX_AUTO_JOBS``). A pool that cannot start (a sandbox without ``fork``/semaphores)
-falls back to one process.
+``MAX_AUTO_JOBS``); chunks are small (``runner.parallel``: the caller hands tasks out
+largest first). A pool that cannot start (a sandbox without ``fork``/semaphores) falls
+back to one process.
+
+A worker process that dies (a segfault in LibCST's native parser, an OOM kill) costs only
+the file it was on: that file is one error line naming the cause ("the parser crashed
+(signal 11, SIGSEGV)"), the rest of the run completes in fresh pools and the exit status
+is 2 (``interfaces.isolation``). In an in-process run nothing can contain a crash, so
+the pre-check (``engine.parse``) is the defence there, and the rare file it calls
+risky (deep enough that only the big stack holds it) is checked in a child process.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from fastapi_rules_lint.engine.diagnostics import Diagnostic
+from fastapi_rules_lint.engine.parse import is_risky
+from fastapi_rules_lint.interfaces.isolation import Crash, run_alone, run_isolated
 from fastapi_rules_lint.lint.fixer import fix_text
 from fastapi_rules_lint.lint.linter import LintSettings, lint_text
 from fastapi_rules_lint.project.view import ModuleView
+from fastapi_rules_lint.runner import parallel
+from fastapi_rules_lint.runner.parallel import chunk_size, pool_context
 
-PARALLEL_THRESHOLD = 40
-MAX_AUTO_JOBS = 16
+PARALLEL_THRESHOLD = parallel.PARALLEL_THRESHOLD
+MAX_AUTO_JOBS = parallel.MAX_AUTO_JOBS
 
 
 @dataclass(frozen=True)
@@ -100,11 +111,7 @@ class Worker:
 
 def resolve_jobs(jobs: int | None, task_count: int) -> int:
     """How many processes to use (see the module docstring)."""
-    if jobs is not None and jobs > 0:
-        return max(1, min(jobs, task_count))
-    if task_count < PARALLEL_THRESHOLD:
-        return 1
-    return max(1, min(os.cpu_count() or 1, MAX_AUTO_JOBS, task_count // 8 or 1))
+    return parallel.resolve_jobs(jobs, task_count)
 
 
 def run_tasks(
@@ -118,18 +125,59 @@ def run_tasks(
     processes = resolve_jobs(jobs, len(tasks))
     results: list[Outcome] = []
     if processes > 1:
-        chunk = max(1, len(tasks) // (processes * 4))
+        chunk = chunk_size(len(tasks), processes)
         try:
-            with ProcessPoolExecutor(max_workers=processes) as pool:
+            with ProcessPoolExecutor(max_workers=processes, mp_context=pool_context()) as pool:
                 for outcome in pool.map(worker, tasks, chunksize=chunk):
                     results.append(outcome)
                     if on_done is not None:
                         on_done()
                 return results
-        except (OSError, BrokenProcessPool, NotImplementedError):
+        except BrokenProcessPool:
+            # A worker died (a segfault in native code, an OOM kill): only its file is lost.
+            return results + _recover(worker, tasks[len(results) :], processes, on_done)
+        except (OSError, NotImplementedError):
             pass  # fall back to this process for what is left
     for task in tasks[len(results) :]:
-        results.append(worker(task))
+        # A file the pre-check calls risky is checked in a child process of its own.
+        outcome = _alone(worker, task) if is_risky(task.text) else worker(task)
+        results.append(outcome)
         if on_done is not None:
             on_done()
     return results
+
+
+def _crashed(task: Task, result: Outcome | Crash) -> Outcome:
+    if isinstance(result, Crash):
+        return Outcome(task.display, (), error=f"{task.display}: {result.cause}")
+    return result
+
+
+def _alone(worker: Worker, task: Task) -> Outcome:
+    try:
+        return _crashed(task, run_alone(worker, task))
+    except OSError:  # no child processes here: checked in this process after all
+        return worker(task)
+
+
+def _recover(
+    worker: Worker,
+    tasks: Sequence[Task],
+    processes: int,
+    on_done: Callable[[], None] | None,
+) -> list[Outcome]:
+    """Finish a run whose pool broke (``interfaces.isolation``); results in task order."""
+    outcomes: dict[int, Outcome] = {}
+
+    def record(index: int, result: Outcome | Crash) -> None:
+        outcomes[index] = _crashed(tasks[index], result)
+        if on_done is not None:
+            on_done()
+
+    try:
+        run_isolated(worker, tasks, processes, record)
+    except (OSError, NotImplementedError):  # no more processes: the rest in this one
+        for index, task in enumerate(tasks):
+            if index not in outcomes:
+                record(index, _alone(worker, task))
+    return [outcomes[index] for index in range(len(tasks))]

@@ -7,20 +7,22 @@ Interfaces (CLI, flake8, reporters) call ``lint_source`` and never see a rule.
 from __future__ import annotations
 
 import ast
+import functools
+import re
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 
 from fastapi_rules_lint.engine.diagnostics import Diagnostic, Fix, Location
 from fastapi_rules_lint.engine.noqa import NO_SUPPRESSIONS, Suppressions, Use, parse_suppressions
-from fastapi_rules_lint.engine.options import RuleOptions
+from fastapi_rules_lint.engine.parse import on_big_stack, precheck
 from fastapi_rules_lint.engine.positions import LineIndex, NodeRanges, node_ranges
 from fastapi_rules_lint.engine.source import DecodedSource, SourceDecodeError, decode_source
-from fastapi_rules_lint.engine.traversal import cached_visitors, traverse
-from fastapi_rules_lint.lint.registry import all_rules, select_codes
+from fastapi_rules_lint.engine.traversal import Batch, cached_visitors
+from fastapi_rules_lint.lint.registry import all_rules
+from fastapi_rules_lint.lint.settings import LintSettings as LintSettings
 from fastapi_rules_lint.lint.textfix import text_fix
 from fastapi_rules_lint.lint.unused_noqa import UNUSED_NOQA, named_rules, unused_noqa
 from fastapi_rules_lint.project.view import ModuleView, standalone_view
@@ -30,28 +32,6 @@ from fastapi_rules_lint.semantics.fastapi.context import ModuleContext
 from fastapi_rules_lint.semantics.python.names import BindingTable, build_binding_table
 
 SYNTAX_ERROR = "FRL001"
-
-
-@dataclass(frozen=True)
-class LintSettings:
-    """Which rules run and with which options. Build once per run."""
-
-    enabled: frozenset[str] = field(default_factory=select_codes)
-    options: Mapping[str, RuleOptions] = field(default_factory=dict)
-    honour_noqa: bool = True
-    """False lints with every ``noqa`` directive ignored (flake8's ``--disable-noqa``);
-    FRL002 then reports nothing."""
-
-    def options_for(self, rule: type[Rule]) -> RuleOptions:
-        """The configured options of ``rule`` (its defaults when not configured)."""
-        configured = self.options.get(rule.code)
-        return configured if configured is not None else _default_options(rule)
-
-
-@cache
-def _default_options(rule: type[Rule]) -> RuleOptions:
-    # Built once, not per rule per file (pydantic validation); options are frozen.
-    return rule.options_model()
 
 
 @dataclass(frozen=True)
@@ -188,7 +168,30 @@ def _cpython_rejection(text: str) -> tuple[str, int, int] | None:
     return None
 
 
+def _may_reject_literal(text: str) -> bool:
+    """False when CPython cannot reject any literal of ``text`` (every rejection above
+    needs an escape, a non-ASCII character, a NUL or a long run of digits): most files,
+    which then skip a second full parse."""
+    if "\\" in text or "\0" in text or not text.isascii():
+        return True
+    limit = _int_digit_limit()
+    return limit > 0 and len(text) > limit and _digit_run(limit).search(text) is not None
+
+
+def _int_digit_limit() -> int:
+    get_limit: Callable[[], int] | None = getattr(sys, "get_int_max_str_digits", None)
+    return get_limit() if get_limit is not None else 0
+
+
+@functools.lru_cache(maxsize=4)
+def _digit_run(limit: int) -> re.Pattern[str]:
+    # A decimal literal of more than `limit` digits (underscores allowed between them).
+    return re.compile(f"[0-9_]{{{limit + 1},}}")
+
+
 def _rejected_literal(text: str) -> tuple[str, int, int] | None:
+    if not _may_reject_literal(text):
+        return None
     rejection = _cpython_rejection(text)
     if rejection is None or not any(part in rejection[0] for part in _REJECTED_LITERALS):
         return None
@@ -206,9 +209,10 @@ def _parse(text: str, path: str) -> cst.Module | Diagnostic:
     except cst.ParserSyntaxError as error:
         detail = str(error.message).splitlines()[0] if error.message else "invalid syntax"
         row, column = error.raw_line, error.raw_column + 1
-    except (RecursionError, MemoryError, ValueError, TypeError) as error:
+    except (RecursionError, MemoryError, ValueError, TypeError, cst.CSTValidationError) as error:
         # The native parser rejects some inputs with plain exceptions (deep nesting,
-        # null bytes); they are still "this file cannot be parsed".
+        # null bytes) and node validation (`"a" b"b"`); they are still "this file
+        # cannot be parsed".
         detail, row, column = f"{type(error).__name__}: {error}", 1, 1
     else:
         rejected = _rejected_literal(text)
@@ -238,25 +242,80 @@ def lint_module(
     table = build_binding_table(module)
     fastapi = analyse_module(module, table, project)
     available = _module_requirements(table, fastapi.uses_fastapi, project)
-    context = ModuleContext(module, path, table, fastapi)
+    context = ModuleContext(module, path, table, fastapi, settings.enabled)
     judge_noqa = UNUSED_NOQA in settings.enabled and settings.honour_noqa
     suppressions = parse_suppressions(text) if settings.honour_noqa else NO_SUPPRESSIONS
     # FRL002 runs the rules a directive names even when they are off, only to learn
     # whether they would fire there: their reports mark directives used, nothing more.
     judged_only = named_rules(suppressions) - settings.enabled if judge_noqa else frozenset()
     reports: list[Report] = []
-    rules: list[Rule] = [
-        rule_class(context, settings.options_for(rule_class), reports.append)
+    rule_classes = tuple(
+        rule_class
         for rule_class in all_rules()
         if (rule_class.code in settings.enabled or rule_class.code in judged_only)
         and rule_class.requires & available == rule_class.requires
-    ]
-    if not rules:
+    )
+    if not rule_classes:
         return []
-    visitors: list[cst.BatchableCSTVisitor] = [
-        _EnterContext(context), *rules, _LeaveContext(context)
-    ]
-    traverse(module, visitors)
+    batch = _take_batch(rule_classes, context, settings, reports)
+    try:
+        batch.traverse(module)
+        return _collect(module, text, path, reports, suppressions, judge_noqa, judged_only)
+    finally:
+        _give_back(rule_classes, batch)
+
+
+# Per tuple of rule classes: a `Batch` of context visitors and rules not in use, made
+# ready for each module by re-running `__init__` on a cleared instance (as good as a new
+# one). Taken out while a module is linted, so a nested or concurrent lint builds its own.
+_BATCHES: dict[tuple[type[Rule], ...], Batch] = {}
+_MAX_BATCHES = 32
+
+
+def _take_batch(
+    rule_classes: tuple[type[Rule], ...],
+    context: ModuleContext,
+    settings: LintSettings,
+    reports: list[Report],
+) -> Batch:
+    batch = _BATCHES.pop(rule_classes, None)
+    sink = reports.append
+    if batch is None:
+        visitors: list[cst.BatchableCSTVisitor] = [
+            _EnterContext(context),
+            *(cls(context, settings.options_for(cls), sink) for cls in rule_classes),
+            _LeaveContext(context),
+        ]
+        return Batch(visitors)
+    enter, *rules, leave = batch.visitors
+    _restart(enter, context)
+    for rule, cls in zip(rules, rule_classes, strict=True):
+        _restart(rule, context, settings.options_for(cls), sink)
+    _restart(leave, context)
+    return batch
+
+
+def _restart(visitor: cst.BatchableCSTVisitor, *arguments: object) -> None:
+    visitor.__dict__.clear()
+    type(visitor).__init__(visitor, *arguments)
+
+
+def _give_back(rule_classes: tuple[type[Rule], ...], batch: Batch) -> None:
+    for visitor in batch.visitors:
+        visitor.__dict__.clear()  # no module, context or report stays alive
+    if len(_BATCHES) < _MAX_BATCHES:
+        _BATCHES.setdefault(rule_classes, batch)
+
+
+def _collect(
+    module: cst.Module,
+    text: str,
+    path: str,
+    reports: list[Report],
+    suppressions: Suppressions,
+    judge_noqa: bool,
+    judged_only: frozenset[str],
+) -> list[Diagnostic]:
     if not reports and not judge_noqa:
         return []
     used: set[Use] = set()
@@ -332,26 +391,25 @@ def _text_fix(module: cst.Module, fix: NodeFix, ranges: NodeRanges) -> Fix | Non
     return text_fix(module, fix, ranges)
 
 
-# Python's default limit (1000 frames) is below what real files need: an implicitly
-# concatenated string of a few hundred parts is a tree that deep, and LibCST's parser
-# accepts it. Like black, raise the limit once per process (it only ever grows).
-_RECURSION_LIMIT = 20_000
-
-
-def _allow_deep_trees() -> None:
-    if sys.getrecursionlimit() < _RECURSION_LIMIT:
-        sys.setrecursionlimit(_RECURSION_LIMIT)
-
-
 def lint_text(
     text: str,
     path: str = "<stdin>",
     settings: LintSettings | None = None,
     project: ModuleView | None = None,
 ) -> list[Diagnostic]:
-    """Lint decoded source text; FRL001 when it does not parse."""
+    """Lint decoded source text; FRL001 when it does not parse (or is refused before
+    parsing: ``engine.parse``). The work runs on the big-stack thread."""
     settings = settings or LintSettings()
-    _allow_deep_trees()
+    refusal = precheck(text)
+    if refusal is not None:
+        refused = _error(path, refusal.row, refusal.column, refusal.message)
+        return [refused] if SYNTAX_ERROR in settings.enabled else []
+    return on_big_stack(lambda: _lint_text(text, path, settings, project))
+
+
+def _lint_text(
+    text: str, path: str, settings: LintSettings, project: ModuleView | None
+) -> list[Diagnostic]:
     parsed = _parse(text, path)
     if isinstance(parsed, Diagnostic):
         return [parsed] if SYNTAX_ERROR in settings.enabled else []

@@ -13,6 +13,13 @@ class SyntaxErrorRule(Rule):
     No other rule can check a file that does not parse; the run goes on with the other
     files and exits with status 1.
 
+    A file is also reported, without being parsed, when it would not be safe to hand to
+    the parser: more than 200 nested brackets ("too many nested parentheses", CPython's
+    own limit), an expression nested over 1,000 levels deep or over 5,000 `elif`
+    branches in a row ("nesting too deep for the parser"), or over 200,000 tokens
+    ("file too large to check"). LibCST's native parser crashes or takes minutes on such
+    input.
+
     ## Example
     ```python
     def handler(:
