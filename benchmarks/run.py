@@ -321,7 +321,11 @@ def single_file_cli(root: Path, relative: str, alone: Path, repeat: int) -> list
     group = "single file (CLI)"
 
     def forget_diagnostics(folder: Path) -> Callable[[], None]:
-        return lambda: shutil.rmtree(folder / CACHE_DIR / "v1", ignore_errors=True)
+        def forget() -> None:
+            for cache in (folder / CACHE_DIR).glob("v*"):  # every format's folder
+                shutil.rmtree(cache, ignore_errors=True)
+
+        return forget
 
     _run([*cli, relative], root)  # fills the summary cache (and stamps this version)
     return [

@@ -13,11 +13,16 @@ from __future__ import annotations
 import inspect
 import json
 import re
+from typing import TYPE_CHECKING
 
 from pydantic_core import to_jsonable_python
 
 from fastapi_rules_lint.lint.registry import UnknownCodeError, all_rules
-from fastapi_rules_lint.rulebase.rule import Clean, Example, Flagged, Rule
+
+# The rule base (and LibCST) is imported by the functions that need it: the JSON and
+# SARIF reports ask ``rule_url``, and a warm run must not import LibCST for that.
+if TYPE_CHECKING:
+    from fastapi_rules_lint.rulebase.rule import Example, Rule
 
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 TABLE_START = "<!-- rules-table:start -->"
@@ -119,6 +124,8 @@ def _example(example: Example) -> list[str]:
             lines.extend(_code_block(source))
         lines.append(f"`{example.path}`:")
     lines.extend(_code_block(example.code))
+    from fastapi_rules_lint.rulebase.rule import Flagged
+
     if isinstance(example, Flagged):
         where = f" of `{example.path}`" if example.files else ""
         lines.append(f"Reported at {', '.join(example.at)}{where}.")
@@ -151,6 +158,8 @@ def render_rule(rule: type[Rule]) -> str:
             lines.extend([*options_table(rule), ""])
     if "Options" not in sections(rule) and rule.options_model.model_fields:
         lines.extend(["## Options", *options_table(rule), ""])
+    from fastapi_rules_lint.rulebase.rule import Clean, Flagged
+
     clean = [example for example in rule.examples if isinstance(example, Clean)]
     flagged = [example for example in rule.examples if isinstance(example, Flagged)]
     if flagged:

@@ -13,14 +13,26 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from fastapi_rules_lint.config.model import SETTINGS_KEYS, Settings
 from fastapi_rules_lint.engine.options import RuleOptions
-from fastapi_rules_lint.lint.registry import UnknownCodeError, all_rules, expand_selector
-from fastapi_rules_lint.rulebase.rule import Rule
+from fastapi_rules_lint.lint.registry import (
+    RuleInfo,
+    UnknownCodeError,
+    expand_selector,
+    rule_for,
+    rule_infos,
+)
+
+if TYPE_CHECKING:
+    from fastapi_rules_lint.rulebase.rule import Rule
+
+# Validation works from the registry's ``RuleInfo`` (no rule imported, so no LibCST on a
+# warm run); only a rule whose options are configured is imported, to validate them.
 
 PYPROJECT_SECTION = "tool.fastapi-rules"
 
@@ -38,12 +50,12 @@ def expand(selectors: Iterable[str]) -> set[str]:
     return codes
 
 
-def option_keys() -> dict[str, list[type[Rule]]]:
+def option_keys() -> dict[str, list[RuleInfo]]:
     """Option key (kebab-case) → the rules that have that option."""
-    keys: dict[str, list[type[Rule]]] = {}
-    for rule in all_rules():
-        for name, info in rule.options_model.model_fields.items():
-            keys.setdefault(info.alias or name, []).append(rule)
+    keys: dict[str, list[RuleInfo]] = {}
+    for rule in rule_infos():
+        for key in rule.option_keys:
+            keys.setdefault(key, []).append(rule)
     return keys
 
 
@@ -131,8 +143,8 @@ def _check_codes(where: str, section: str, settings: Settings) -> None:
 def _rule_options(
     where: str, section: str, settings: Settings, flat: Mapping[str, object]
 ) -> dict[str, RuleOptions]:
-    by_name = {rule.name: rule for rule in all_rules()}
-    by_code = {rule.code: rule for rule in all_rules()}
+    by_name = {rule.name: rule for rule in rule_infos()}
+    by_code = {rule.code: rule for rule in rule_infos()}
     for name in settings.lint:
         if name in by_name:
             continue
@@ -144,12 +156,12 @@ def _rule_options(
         lint = subsection(section, "lint")
         raise ConfigError(f"{where}: unknown rule `{name}`{_in(lint)}{hint}")
     options: dict[str, RuleOptions] = {}
-    for rule in all_rules():
-        fields = {info.alias or name for name, info in rule.options_model.model_fields.items()}
-        own_flat = {key: value for key, value in flat.items() if key in fields}
-        table = settings.lint.get(rule.name)
+    for info in rule_infos():
+        own_flat = {key: value for key, value in flat.items() if key in info.option_keys}
+        table = settings.lint.get(info.name)
         if not own_flat and table is None:
             continue
+        rule = rule_for(info.code)
         _validate(rule, own_flat, where, section)
         rule_section = subsection(section, "lint", rule.name)
         options[rule.code] = _validate(rule, {**own_flat, **(table or {})}, where, rule_section)

@@ -13,15 +13,13 @@ owns and are what a textual replacement of the node must use.
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from fastapi_rules_lint.engine.diagnostics import Location
+from fastapi_rules_lint.engine.lines import LineIndex as LineIndex
 
 
 class NodeOffsets:
@@ -123,27 +121,6 @@ class _OffsetCodegenState(CodegenState):
         end_node: cst.CSTNode | None = None,
     ) -> _SyntacticSpan:
         return _SyntacticSpan(self, node, start_node, end_node)
-
-
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-@dataclass(frozen=True)
-class LineIndex:
-    """Maps character offsets of a source text to 1-based rows and columns."""
-
-    line_starts: tuple[int, ...]
-
-    @classmethod
-    def of(cls, text: str) -> LineIndex:
-        """Index the line starts of ``text`` (``\\n``, ``\\r\\n`` and ``\\r`` newlines)."""
-        # A regex scan, not a Python loop over every character.
-        return cls((0, *(match.end() for match in _NEWLINE.finditer(text))))
-
-    def location(self, offset: int) -> Location:
-        """The row and column of ``offset``."""
-        row = bisect.bisect_right(self.line_starts, offset)
-        return Location(row, offset - self.line_starts[row - 1] + 1)
 
 
 @dataclass(frozen=True)

@@ -157,14 +157,45 @@ def _uncached_tables(
 def traverse(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
     """The engine's one batched traversal. Metadata is resolved only when a visitor
     declares some (the rules running in most modules need none)."""
-    if not any(visitor.get_inherited_dependencies() for visitor in visitors):
-        walk_batched(module, visitors)
-        return
-    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
-    with ExitStack() as stack:
-        for visitor in visitors:
-            stack.enter_context(visitor.resolve(wrapper))
-        walk_batched(module, visitors)
+    Batch(visitors).traverse(module)
+
+
+class Batch:
+    """Visitors walked together, module after module: their method tables and what the
+    walk may skip are worked out once. The linter keeps one per combination of rule
+    classes and re-initialises the same visitor objects for each module (the tables hold
+    their bound methods); building the tables cost more than a small module's walk."""
+
+    def __init__(self, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
+        self.visitors = tuple(visitors)
+        self._needs_metadata = any(
+            visitor.get_inherited_dependencies() for visitor in self.visitors
+        )
+        visit, leave, visit_attribute, leave_attribute = visitor_tables(self.visitors)
+        # Field hooks are rare; LibCST's own traversal gets their finer points right
+        # (an unset optional field fires them, an unset f-string format spec does not).
+        self._libcst = bool(visit_attribute or leave_attribute)
+        self._visit = visit
+        self._leave = leave
+        self._skipped = _skipped_trivia(visit.keys() | leave.keys())
+
+    def traverse(self, module: cst.Module) -> None:
+        """``traverse(module, visitors)``, with metadata resolved when asked."""
+        if not self._needs_metadata:
+            self.walk(module)
+            return
+        wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+        with ExitStack() as stack:
+            for visitor in self.visitors:
+                stack.enter_context(visitor.resolve(wrapper))
+            self.walk(module)
+
+    def walk(self, module: cst.CSTNode) -> None:
+        """``walk_batched(module, visitors)``."""
+        if self._libcst:
+            cst.visit_batched(module, self.visitors)
+            return
+        _walk(module, self._visit, self._leave, prune=False, skipped=self._skipped)
 
 
 def walk_batched(module: cst.CSTNode, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
@@ -173,13 +204,7 @@ def walk_batched(module: cst.CSTNode, visitors: Sequence[cst.BatchableCSTVisitor
 
     Metadata must already be resolved (``MetadataDependent.resolve``) by the caller.
     """
-    visit, leave, visit_attribute, leave_attribute = visitor_tables(visitors)
-    if visit_attribute or leave_attribute:
-        # Field hooks are rare; LibCST's own traversal gets their finer points right
-        # (an unset optional field fires them, an unset f-string format spec does not).
-        cst.visit_batched(module, visitors)
-        return
-    _walk(module, visit, leave, prune=False)
+    Batch(visitors).walk(module)
 
 
 def visit_readonly(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
@@ -199,27 +224,61 @@ def visit_readonly(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     ):
         node.visit(visitor)
         return
-    tables: tuple[dict[str, tuple[VisitorMethod, ...]], ...] = ({}, {}, {}, {})
+    layout = _READONLY_LAYOUTS.get(cls)
+    if layout is None:
+        layout = _READONLY_LAYOUTS[cls] = _readonly_layout(cls)
+    if layout is _FIELD_HOOKS:
+        node.visit(visitor)
+        return
+    visit_names, leave_names, skipped = layout
+    visit: _Methods = {key: (getattr(visitor, name),) for key, name in visit_names}
+    leave: _Methods = {key: (getattr(visitor, name),) for key, name in leave_names}
+    _walk(node, visit, leave, prune=True, skipped=skipped)
+
+
+# Per visitor class of `visit_readonly`: its (key, method name) pairs for visit and
+# leave, and the trivia a walk skips; `_FIELD_HOOKS` when LibCST's traversal must run.
+_ReadonlyLayout = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], frozenset[str]]
+_FIELD_HOOKS: _ReadonlyLayout = ((), (), frozenset())
+_READONLY_LAYOUTS: dict[type[object], _ReadonlyLayout] = {}
+
+
+def _readonly_layout(cls: type[object]) -> _ReadonlyLayout:
+    tables: tuple[dict[str, str], ...] = ({}, {}, {}, {})
     for name in _method_names(cls):
         index = _table_index(name)
         if index is not None:
-            tables[index][name[6:]] = (getattr(visitor, name),)
+            tables[index][name[6:]] = name
     visit, leave, visit_attribute, leave_attribute = tables
     if visit_attribute or leave_attribute:
-        node.visit(visitor)
-        return
-    _walk(node, visit, leave, prune=True)
+        return _FIELD_HOOKS
+    skipped = _skipped_trivia(visit.keys() | leave.keys())
+    return tuple(visit.items()), tuple(leave.items()), skipped
 
 
 # Per set of skipped trivia type names: node type -> is its subtree walked?
 _WALKED: dict[frozenset[str], dict[type[object], bool]] = {}
 
 
-def _walk(node: cst.CSTNode, visit: _Methods, leave: _Methods, *, prune: bool) -> None:
+def _skipped_trivia(wanted: Iterable[str]) -> frozenset[str]:
+    """The trivia types whose subtrees hold no node type in ``wanted``."""
+    wanted = frozenset(wanted)
+    return frozenset(name for name, inside in TRIVIA.items() if inside.isdisjoint(wanted))
+
+
+def _walk(
+    node: cst.CSTNode,
+    visit: _Methods,
+    leave: _Methods,
+    *,
+    prune: bool,
+    skipped: frozenset[str] | None = None,
+) -> None:
     """Depth-first over ``node``; ``prune``: a ``visit_*`` returning False skips the
-    children (``CSTVisitor`` semantics; batched visitors never prune)."""
-    wanted = visit.keys() | leave.keys()
-    skipped = frozenset(name for name, inside in TRIVIA.items() if inside.isdisjoint(wanted))
+    children (``CSTVisitor`` semantics; batched visitors never prune). ``skipped``: the
+    trivia types not walked into (computed from the tables when not given)."""
+    if skipped is None:
+        skipped = _skipped_trivia(visit.keys() | leave.keys())
     walked = _WALKED.setdefault(skipped, {})
     fields = _FIELDS
 

@@ -33,6 +33,10 @@ Decisions:
   them alone.
 - A cached result without applicable fixes spares ``--fix`` a parse; files whose fix
   was written are cached under their new content.
+- Startup: LibCST, the rules and the worker are imported (inside the functions that
+  lint) only when a file must be linted, and a file's ``ModuleView`` is computed only
+  when the cache's project key misses (``cache``): a warm run whose files are all cache
+  hits imports no LibCST, builds no rule and no project model.
 """
 
 from __future__ import annotations
@@ -42,11 +46,11 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from fastapi_rules_lint.cache import Cache
 from fastapi_rules_lint.config import ConfigResolver, LoadedConfig, display_path
-from fastapi_rules_lint.engine.diagnostics import Diagnostic
+from fastapi_rules_lint.engine.diagnostics import Diagnostic, Fix
 from fastapi_rules_lint.engine.source import DecodedSource, SourceDecodeError, decode_source
 from fastapi_rules_lint.files import (
     FileAccessError,
@@ -56,18 +60,19 @@ from fastapi_rules_lint.files import (
     write_atomic,
 )
 from fastapi_rules_lint.interfaces import baseline
-from fastapi_rules_lint.interfaces.add_noqa import write_noqa
 from fastapi_rules_lint.interfaces.console import Console
 from fastapi_rules_lint.interfaces.progress import Progress
-from fastapi_rules_lint.interfaces.worker import Outcome, Task, Worker, run_tasks
-from fastapi_rules_lint.lint.fixer import is_applicable
-from fastapi_rules_lint.lint.linter import LintSettings, lint_bytes, lint_text
+from fastapi_rules_lint.lint.settings import LintSettings
 from fastapi_rules_lint.notebooks import Notebook, NotebookError, NotebookWriteError, is_notebook
-from fastapi_rules_lint.project.view import ModuleView
 from fastapi_rules_lint.report import RENDERERS, ReportInput
 from fastapi_rules_lint.report.base import plural
+from fastapi_rules_lint.runner.parallel import largest_first
 from fastapi_rules_lint.runner.settings import RunSettings
 from fastapi_rules_lint.runner.workspace import Workspace
+
+if TYPE_CHECKING:
+    from fastapi_rules_lint.interfaces.worker import Outcome
+    from fastapi_rules_lint.project.view import ModuleView
 
 Mode = Literal["lint", "fix", "diff", "noqa"]
 
@@ -115,8 +120,12 @@ class _File:
     settings: LintSettings
     config: LoadedConfig
     cache_key: str | None = None
-    view: ModuleView = field(default_factory=ModuleView)
-    """What the file's project says to it (see ``runner.workspace``)."""
+    """The cache's project key of the file (see ``cache``); None: not cached."""
+    view_key: str | None = None
+    view: ModuleView | None = None
+    """What the file's project says to it (see ``runner.workspace``); set for every file
+    that is linted (None until then: a cache hit never needs it)."""
+    has_view: bool = False
     notebook: Notebook | None = None
     """A ``.ipynb`` file: ``source`` is its code cells' module text (``notebooks``)."""
 
@@ -171,41 +180,71 @@ def run_check(options: CheckOptions, console: Console) -> int:
         for file in files
         if options.reads_stdin and file.source and not file.notebook
     }
-    workspace = Workspace(use_cache=not options.no_cache, buffers=buffers)
-    for file in files:
-        if file.source is not None:
-            file.view = workspace.view_for(file.path, file.source.text)
-    worker = Worker(fixing=mode in ("fix", "diff"), unsafe=unsafe)
+    workspace = Workspace(use_cache=not options.no_cache, buffers=buffers, jobs=options.jobs)
+    fixing = mode in ("fix", "diff")
     caches = _Caches(enabled=not (options.no_cache or options.reads_stdin))
     pending: list[_File] = []
     for file in files:
         run.files[file.display] = file
         if file.source is None:
+            from fastapi_rules_lint.lint.linter import lint_bytes  # lazy: see "Startup"
+
             run.diagnostics.extend(lint_bytes(file.data, file.display, file.settings).diagnostics)
             if options.reads_stdin and mode == "fix":
                 console.out_bytes(file.data)  # an editor expects its buffer back
             continue
         run.sources[file.display] = file.source.text
-        cached = _from_cache(caches.for_file(file), file)
+        cached = _from_cache(caches.for_file(file), file, workspace)
         if cached is None or (
-            worker.fixing and any(is_applicable(d.fix, unsafe=unsafe) for d in cached)
+            fixing and any(d.fix and _is_applicable(d.fix, unsafe) for d in cached)
         ):
             pending.append(file)
         else:
             run.diagnostics.extend(cached)
+    for file in pending:
+        _ensure_view(file, workspace)
+    if pending:
+        outcomes = _lint_pending(run, pending, fixing)
+        for file, outcome in zip(pending, outcomes, strict=True):
+            _settle(run, file, outcome, caches.for_file(file))
+    caches.save()
+    return _finish(run)
+
+
+def _is_applicable(fix: Fix, unsafe: bool) -> bool:
+    from fastapi_rules_lint.lint.fixer import is_applicable  # lazy: see "Startup"
+
+    return is_applicable(fix, unsafe=unsafe)
+
+
+def _ensure_view(file: _File, workspace: Workspace) -> None:
+    if not file.has_view and file.source is not None:
+        file.view = workspace.view_for(file.path, file.source.text)
+        file.has_view = True
+
+
+def _lint_pending(run: _Run, pending: list[_File], fixing: bool) -> list[Outcome]:
+    """Lint (or fix) the files the cache did not answer."""
+    from fastapi_rules_lint.interfaces.worker import Task, Worker, run_tasks  # lazy: "Startup"
+
+    worker = Worker(fixing=fixing, unsafe=run.unsafe)
+    options, console = run.options, run.console
     tasks = [
         Task(file.display, file.source.text, file.settings, file.view)
         for file in pending
         if file.source
     ]
+    # Largest first (``runner.parallel``): a huge file started last would finish last.
+    order = largest_first([len(task.text) for task in tasks])
     progress = Progress(len(tasks), console.progress_stream())
     try:
-        outcomes = run_tasks(worker, tasks, options.jobs, progress.advance)
+        done = run_tasks(worker, [tasks[index] for index in order], options.jobs, progress.advance)
     finally:
         progress.close()
-    for file, outcome in zip(pending, outcomes, strict=True):
-        _settle(run, file, outcome, caches.for_file(file))
-    return _finish(run)
+    outcomes: list[Outcome] = list(done)
+    for outcome, index in zip(done, order, strict=True):
+        outcomes[index] = outcome
+    return outcomes
 
 
 @dataclass
@@ -223,6 +262,11 @@ class _Caches:
             folder = file.config.root / file.config.settings.cache_dir
             self.opened[key] = Cache.open(folder, file.settings)
         return self.opened[key]
+
+    def save(self) -> None:
+        for cache in self.opened.values():
+            if cache is not None:
+                cache.save()
 
 
 def _stdin_file(run: _Run, console: Console) -> list[_File]:
@@ -295,6 +339,8 @@ def _notebook_fix(run: _Run, file: _File, outcome: Outcome) -> Outcome:
     except NotebookWriteError as error:
         if not run.options.quiet:
             run.console.warning(f"{file.display}: fixes not applied: {error}")
+        from fastapi_rules_lint.lint.linter import lint_text  # lazy: see "Startup"
+
         found = lint_text(file.source.text, file.display, file.settings, file.view)
         return replace(outcome, diagnostics=tuple(found), fixed_text=None, applied=0)
     return outcome
@@ -334,11 +380,29 @@ def _read_files(run: _Run, config: LoadedConfig) -> list[_File]:
     return files
 
 
-def _from_cache(cache: Cache | None, file: _File) -> tuple[Diagnostic, ...] | None:
+def _from_cache(
+    cache: Cache | None, file: _File, workspace: Workspace
+) -> tuple[Diagnostic, ...] | None:
     if cache is None:
         return None
-    file.cache_key = cache.entry_key(file.display, file.data, file.settings.enabled, file.view)
-    return cache.load(file.cache_key, file.display)
+    _keys(cache, file, workspace, file.data)
+    return cache.lookup(
+        file.display, file.cache_key or "", lambda: _view_key(cache, file, workspace)
+    )
+
+
+def _keys(cache: Cache, file: _File, workspace: Workspace, data: bytes) -> None:
+    """Set the file's project key (the view key is computed when needed)."""
+    fingerprint = workspace.fingerprint_for(file.path)
+    file.cache_key = cache.project_key(file.display, data, file.settings.enabled, fingerprint)
+    file.view_key = None
+
+
+def _view_key(cache: Cache, file: _File, workspace: Workspace) -> str:
+    if file.view_key is None:
+        _ensure_view(file, workspace)
+        file.view_key = cache.entry_key(file.display, file.data, file.settings.enabled, file.view)
+    return file.view_key
 
 
 def _settle(run: _Run, file: _File, outcome: Outcome, cache: Cache | None) -> None:
@@ -363,6 +427,8 @@ def _settle(run: _Run, file: _File, outcome: Outcome, cache: Cache | None) -> No
             if isinstance(error, UnicodeEncodeError):
                 error = FileAccessError(f"{file.display}: cannot encode the fixed source: {error}")
             run.error(str(error))
+            from fastapi_rules_lint.lint.linter import lint_text  # lazy: see "Startup"
+
             diagnostics = tuple(
                 lint_text(file.source.text, file.display, file.settings, file.view)
             )
@@ -374,11 +440,16 @@ def _settle(run: _Run, file: _File, outcome: Outcome, cache: Cache | None) -> No
                 file.notebook = Notebook(data)
             file.cache_key = None
             if cache is not None:
+                # The project key of the old content's project can never match again.
                 enabled = file.settings.enabled
-                file.cache_key = cache.entry_key(file.display, data, enabled, file.view)
+                file.cache_key = ""
+                file.view_key = cache.entry_key(file.display, data, enabled, file.view)
     storable = outcome.fixed_text is None or run.mode == "fix"
     if cache is not None and file.cache_key is not None and outcome.error is None and storable:
-        cache.store(file.cache_key, diagnostics)
+        if file.view_key is None:
+            enabled = file.settings.enabled
+            file.view_key = cache.entry_key(file.display, file.data, enabled, file.view)
+        cache.store(file.display, file.cache_key, file.view_key, diagnostics)
     run.diagnostics.extend(diagnostics)
     if run.options.reads_stdin and run.mode == "fix":
         text = outcome.fixed_text if outcome.fixed_text is not None else file.source.text
@@ -504,6 +575,8 @@ def _add_noqa(run: _Run, found: Sequence[Diagnostic]) -> None:
         for display, file in run.files.items()
         if file.source is not None and file.notebook is None  # no noqa into notebook JSON
     }
+    from fastapi_rules_lint.interfaces.add_noqa import write_noqa  # lazy: see "Startup"
+
     outcome = write_noqa(files, found)
     for error in outcome.errors:
         run.error(error)

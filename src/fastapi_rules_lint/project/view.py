@@ -8,8 +8,10 @@ canonical names (see ``project.model``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import bisect
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import ClassVar, TypeVar
 
 from fastapi_rules_lint.project.model import CallFacts, ProjectModel, RouterFacts
 from fastapi_rules_lint.project.modules import ModuleRef
@@ -108,7 +110,7 @@ def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
         names.setdefault(defined, model.canonical(f"{ref.name}.{defined}", ref))
     values = set(names.values())
     prefix = f"{ref.name}."
-    own_dependencies = frozenset(d for d in model.dependencies if d.startswith(prefix))
+    own_dependencies = frozenset(_PrefixIndex.of(model.dependencies).under(prefix))
     aliases = {
         canonical: _canonical_markers(model, alias, canonical)
         for canonical in values
@@ -131,19 +133,20 @@ def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
     ]
 
     def relevant(names_: set[str]) -> frozenset[str]:
-        return frozenset(n for n in names_ if n in values or n.startswith(prefix))
+        return frozenset(_PrefixIndex.of(names_).select(values, prefix))
+
+    def sliced(found: Mapping[str, _T]) -> dict[str, _T]:
+        return {name: found[name] for name in _PrefixIndex.of(found).select(values, prefix)}
 
     imported = {binding.bound for binding in summary.imports}
-    own_called = frozenset(name for name in model.called | model.awaited if name.startswith(prefix))
+    own_called = frozenset(
+        _PrefixIndex.of(model.called).under(prefix) + _PrefixIndex.of(model.awaited).under(prefix)
+    )
     return ModuleView(
         module=ref,
         names=names,
         router_classes=frozenset(values & model.router_classes),
-        routers={
-            name: facts
-            for name, facts in model.routers.items()
-            if name in values or name.startswith(prefix)
-        },
+        routers=sliced(model.routers),
         dependencies=own_dependencies,
         handled_exceptions=frozenset(model.handled_in(ref)),
         aliases=aliases,
@@ -152,17 +155,9 @@ def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
         model_classes=relevant(model.model_classes),
         settings_classes=relevant(model.settings_classes),
         orm_classes=relevant(model.orm_classes),
-        returns={
-            name: found
-            for name, found in model.returns.items()
-            if name in values or name.startswith(prefix)
-        },
-        provides={
-            name: found
-            for name, found in model.provides.items()
-            if name in values or name.startswith(prefix)
-        },
-        instances={name: found for name, found in model.instances.items() if name in values},
+        returns=sliced(model.returns),
+        provides=sliced(model.provides),
+        instances={name: model.instances[name] for name in _in_order(model.instances, values)},
         local_dependency_names=frozenset(
             name
             for name in summary.dependency_references
@@ -177,6 +172,54 @@ def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
         shadowed_routes=model.shadowed_routes.get(ref, {}),
         is_known=True,
     )
+
+
+_T = TypeVar("_T")
+
+
+class _PrefixIndex:
+    """The names of one project-wide collection (``model.routers``, ``model.returns``,
+    ...), sorted, so that a module's view finds the names under its prefix by bisection
+    instead of testing every name of the project (that was quadratic: on a 2,000-module
+    project, 100 million ``startswith`` calls). Kept for the last few collections (a run
+    cuts every view from one model); rebuilt when a collection's size changed."""
+
+    _recent: ClassVar[dict[int, tuple[Collection[str], int, _PrefixIndex]]] = {}
+    _KEEP: ClassVar[int] = 32
+
+    def __init__(self, names: Collection[str]) -> None:
+        self.position = {name: index for index, name in enumerate(names)}
+        self.ordered = sorted(self.position)
+
+    @classmethod
+    def of(cls, names: Collection[str]) -> _PrefixIndex:
+        found = cls._recent.get(id(names))
+        if found is not None and found[0] is names and found[1] == len(names):
+            return found[2]
+        index = cls(names)
+        if len(cls._recent) >= cls._KEEP:
+            del cls._recent[next(iter(cls._recent))]
+        cls._recent[id(names)] = (names, len(names), index)
+        return index
+
+    def under(self, prefix: str) -> list[str]:
+        """The names that start with ``prefix`` (which ends with a dot)."""
+        start = bisect.bisect_left(self.ordered, prefix)
+        end = bisect.bisect_left(self.ordered, prefix[:-1] + chr(ord(prefix[-1]) + 1), start)
+        return self.ordered[start:end]
+
+    def select(self, values: Collection[str], prefix: str) -> list[str]:
+        """The names in ``values`` or under ``prefix``, in the collection's order."""
+        position = self.position
+        chosen = {name for name in values if name in position}
+        chosen.update(self.under(prefix))
+        return sorted(chosen, key=position.__getitem__)
+
+
+def _in_order(found: Collection[str], values: Collection[str]) -> list[str]:
+    """The names of ``values`` in ``found``, in ``found``'s order."""
+    position = _PrefixIndex.of(found).position
+    return sorted((name for name in values if name in position), key=position.__getitem__)
 
 
 def _written_names(summary: ModuleSummary) -> Iterator[str]:

@@ -1,17 +1,42 @@
 """Reporters: one renderer per output format, all with the signature
-``render(report: ReportInput) -> str``."""
+``render(report: ReportInput) -> str``.
+
+``RENDERERS`` imports a format's module when that format is asked for: the JSON and
+SARIF renderers read the rules' docs (importing every rule, hence LibCST), which a warm
+run printing text never needs.
+"""
 
 from __future__ import annotations
 
-from fastapi_rules_lint.report import github, json_format, junit, sarif, text
+import importlib
+from collections.abc import Iterator, Mapping
+
 from fastapi_rules_lint.report.base import Renderer, ReportInput
 
-RENDERERS: dict[str, Renderer] = {
-    "text": text.render,
-    "json": json_format.render,
-    "sarif": sarif.render,
-    "github": github.render,
-    "junit": junit.render,
+_MODULES = {
+    "text": "text",
+    "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "junit": "junit",
 }
+
+
+class _Renderers(Mapping[str, Renderer]):
+    """Format name → ``render``, each module imported on first use."""
+
+    def __getitem__(self, name: str) -> Renderer:
+        module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
+        render: Renderer = module.render
+        return render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+RENDERERS: Mapping[str, Renderer] = _Renderers()
 
 __all__ = ["RENDERERS", "Renderer", "ReportInput"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from fastapi_rules_lint.engine.diagnostics import Applicability, Diagnostic, Location
-from fastapi_rules_lint.engine.positions import LineIndex
-from fastapi_rules_lint.lint.registry import UnknownCodeError, rule_for
+from fastapi_rules_lint.engine.lines import LineIndex
+from fastapi_rules_lint.lint.registry import UnknownCodeError, rule_info
 from fastapi_rules_lint.notebooks import CellMap
 
 
@@ -82,7 +82,7 @@ class Positions:
 def rule_name(code: str) -> str:
     """The rule's name (``any-type``); the code itself for an unknown code."""
     try:
-        return rule_for(code).name
+        return rule_info(code).name
     except UnknownCodeError:
         return code
 

@@ -21,7 +21,9 @@ import os
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi_rules_lint.config.discovery import project_root
 from fastapi_rules_lint.config.loader import ConfigError, LoadedConfig, load_config
@@ -33,13 +35,16 @@ from fastapi_rules_lint.files import (
     MissingPathError,
     read_source,
 )
-from fastapi_rules_lint.project.model import ProjectModel
 from fastapi_rules_lint.project.modules import ModuleRef, module_ref
-from fastapi_rules_lint.project.summarise import summarise
 from fastapi_rules_lint.project.summary import ModuleSummary
-from fastapi_rules_lint.project.view import ModuleView, module_view, standalone_view
 from fastapi_rules_lint.runner.summaries import CachedSummary, SummaryCache, digest
-from fastapi_rules_lint.semantics.asyncio.project_calls import with_call_facts
+
+# The model, the views and the summariser are imported by the methods that use them: a
+# warm run whose files are all cache hits needs only the fingerprint (``_scan``), and
+# importing them (and LibCST, through the call facts) would be most of its time.
+if TYPE_CHECKING:
+    from fastapi_rules_lint.project.model import ProjectModel
+    from fastapi_rules_lint.project.view import ModuleView
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,19 @@ def _key(path: Path) -> str:
     return os.path.normcase(os.path.normpath(os.path.abspath(path)))
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """A project's modules and fingerprint, before its model is built."""
+
+    modules: dict[ModuleRef, ModuleSummary]
+    refs: dict[str, ModuleRef]
+    fingerprint: str
+    cache: SummaryCache
+    deferred: dict[ModuleRef, tuple[Path, str]]
+    """Modules whose cached summary is validated only when the model is built (file,
+    cache key): the fingerprint needs only their content hash."""
+
+
 def _root_config(root: Path) -> LoadedConfig:
     try:
         return load_config(root)
@@ -79,11 +97,19 @@ class Workspace:
         use_cache: bool = True,
         buffers: Mapping[Path, str] | None = None,
         cwd: Path | None = None,
+        jobs: int | None = 1,
     ) -> None:
         self.use_cache = use_cache
+        self.jobs = jobs
+        """Processes that summarise a project's changed modules (``runner.parallel``;
+        None: as many as pay off). One by default: an editor or flake8 asks per file."""
+        self._prefetched: dict[str, CachedSummary] = {}
         self.buffers = {_key(path): text for path, text in (buffers or {}).items()}
         self.cwd = cwd
         self._projects: dict[Path, Project] = {}
+        self._scans: dict[Path, _Scan] = {}
+        self._roots: dict[str, Path] = {}
+        """Folder → its project root, for ``fingerprint_for`` (one run's lookups)."""
 
     def project_for(self, path: Path) -> Project:
         """The project ``path`` belongs to, built on first use."""
@@ -97,9 +123,27 @@ class Workspace:
             self._projects[root] = project
         return project
 
+    def fingerprint_for(self, path: Path) -> str:
+        """``project_for(path).fingerprint`` without building the project's model: a
+        warm run's cache lookups need only this (the model costs more than the scan)."""
+        absolute = os.path.abspath(path)
+        folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        root = self._roots.get(folder)
+        if root is None:  # every file of a folder has the same root
+            root = self._roots[folder] = project_root(Path(folder), self.cwd)
+        project = self._projects.get(root)
+        if project is not None or (self.buffers and _key(path) in self.buffers):
+            return self.project_for(path).fingerprint
+        scan = self._scans.get(root)
+        if scan is None:
+            scan = self._scans[root] = self._scan(root, extra=path)
+        return scan.fingerprint
+
     def view_for(self, path: Path, text: str | None = None) -> ModuleView:
         """What ``path``'s project says to it. A file with no importable module name
         (``my-script.py``) is a project of its own, made from ``text``."""
+        from fastapi_rules_lint.project.view import module_view, standalone_view
+
         project = self.project_for(path)
         ref = project.module_of(path)
         if ref is not None:
@@ -126,6 +170,24 @@ class Workspace:
         return with_buffer.view_for(path, text)
 
     def _build(self, root: Path, extra: Path) -> Project:
+        scan = self._scans.pop(root, None)
+        if scan is None or _key(extra) in self.buffers:
+            scan = self._scan(root, extra)
+        # The call facts import LibCST (the blocking-call table) too.
+        from fastapi_rules_lint.project.model import ProjectModel
+        from fastapi_rules_lint.semantics.asyncio.project_calls import with_call_facts
+
+        modules = dict(scan.modules)
+        for ref, (path, relative) in scan.deferred.items():
+            summary = scan.cache.summary(relative)
+            if summary is None:  # an entry that does not validate: summarise again
+                summary, _ = self._summary(path, _key(path), relative, scan.cache, None)
+            modules[ref] = summary
+        scan.cache.save()
+        model = with_call_facts(ProjectModel.build(modules))
+        return Project(root, model, scan.refs, scan.fingerprint)
+
+    def _scan(self, root: Path, extra: Path) -> _Scan:
         config = _root_config(root)
         settings = config.settings
         discovery = Discovery(
@@ -143,6 +205,7 @@ class Workspace:
         cache = SummaryCache(root / settings.cache_dir if self.use_cache else None)
         source_roots = list(config.source_roots)
         modules: dict[ModuleRef, ModuleSummary] = {}
+        deferred: dict[ModuleRef, tuple[Path, str]] = {}
         digests: list[str] = []
         refs: dict[str, ModuleRef] = {}
         kept: set[str] = set()
@@ -156,26 +219,81 @@ class Workspace:
                 found = markers[marker] = marker.is_file()
             return found
 
+        self._prefetch(paths, root, cache, settings.file_size_limit)
         for key, path in sorted(paths.items()):
             ref = module_ref(path, root, source_roots, is_package_marker, packages)
-            if ref is None or ref in modules:
+            if ref is None or ref in modules or ref in deferred:
                 continue  # no importable name, or a .pyi beside its .py: the first wins
             relative = _relative(path, root)
             kept.add(relative)
-            summary, content_digest = self._summary(
-                path, key, relative, cache, settings.file_size_limit
-            )
-            modules[ref] = summary
+            limit = settings.file_size_limit
+            content_digest = self._cached_digest(path, key, relative, cache, limit)
+            if content_digest is not None:
+                deferred[ref] = (path, relative)
+            else:
+                summary, content_digest = self._summary(
+                    path, key, relative, cache, settings.file_size_limit
+                )
+                modules[ref] = summary
             refs[key] = ref
             digests.append(f"{ref.root}:{ref.name}:{content_digest}")
+        self._prefetched.clear()  # what the loop did not take: files that are no module
         cache.retain(kept)
         cache.save()
         fingerprint = digest("\n".join(digests).encode())
-        return Project(root, with_call_facts(ProjectModel.build(modules)), refs, fingerprint)
+        return _Scan(modules, refs, fingerprint, cache, deferred)
+
+    def _cached_digest(
+        self, path: Path, key: str, relative: str, cache: SummaryCache, max_size: int | None
+    ) -> str | None:
+        """The content hash of an unchanged file the summary cache knows (size and
+        modification time match); None otherwise."""
+        if key in self.buffers:
+            return None
+        try:
+            status = path.stat()
+        except OSError:
+            return None
+        if not stat.S_ISREG(status.st_mode) or (max_size and status.st_size > max_size):
+            return None
+        return cache.stamp(relative, status.st_size, status.st_mtime_ns)
+
+    def _prefetch(
+        self, paths: Mapping[str, Path], root: Path, cache: SummaryCache, max_size: int | None
+    ) -> None:
+        """Summarise the modules the summary cache does not know in worker processes,
+        largest first (``runner.parallel``), when there are enough of them: ``_summary``
+        then takes their summaries instead of making them here. Same results as making
+        them in this process: only where the work runs changes."""
+        from fastapi_rules_lint.runner.parallel import largest_first, map_files, resolve_jobs
+
+        if self.jobs == 1:
+            return
+        misses: list[Path] = []
+        sizes: list[int] = []
+        for key, path in sorted(paths.items()):
+            if key in self.buffers:
+                continue
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue
+            if self._cached_digest(path, key, _relative(path, root), cache, max_size) is None:
+                misses.append(path)
+                sizes.append(size)
+        if resolve_jobs(self.jobs, len(misses)) < 2:
+            return
+        order = [misses[index] for index in largest_first(sizes)]
+        made = map_files(partial(summarise_file, max_size=max_size), order, self.jobs)
+        for path, found in zip(order, made, strict=True):
+            if found is not None:
+                self._prefetched[_key(path)] = found
 
     def _summary(
         self, path: Path, key: str, relative: str, cache: SummaryCache, max_size: int | None
     ) -> tuple[ModuleSummary, str]:
+        from fastapi_rules_lint.project.summarise import summarise
+
         buffer = self.buffers.get(key)
         if buffer is not None:
             return summarise(buffer), digest(buffer.encode("utf-8", "surrogatepass"))
@@ -190,6 +308,10 @@ class Workspace:
         cached = cache.get(relative, status.st_size, status.st_mtime_ns)
         if cached is not None:
             return cached.summary, cached.digest
+        made = self._prefetched.pop(key, None)
+        if made is not None and (made.size, made.mtime_ns) == (status.st_size, status.st_mtime_ns):
+            cache.put(relative, made)
+            return made.summary, made.digest
         try:
             data = read_source(path, max_size)
         except (FileAccessError, FileTooLargeError):
@@ -203,6 +325,26 @@ class Workspace:
                 summary = ModuleSummary(is_parsed=False)
         cache.put(relative, CachedSummary(status.st_size, status.st_mtime_ns, content, summary))
         return summary, content
+
+
+def summarise_file(path: Path, max_size: int | None) -> CachedSummary | None:
+    """The summary of one regular, readable, decodable-or-not file within ``max_size``
+    (None for any other file: ``Workspace._summary`` decides what it is). Run in worker
+    processes by ``Workspace._prefetch``."""
+    from fastapi_rules_lint.project.summarise import summarise
+
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode) or (max_size and status.st_size > max_size):
+            return None
+        data = read_source(path, max_size)
+    except (OSError, FileAccessError, FileTooLargeError):
+        return None
+    try:
+        summary = summarise(decode_source(data).text)
+    except SourceDecodeError:
+        summary = ModuleSummary(is_parsed=False)
+    return CachedSummary(status.st_size, status.st_mtime_ns, digest(data), summary)
 
 
 def _same_text(first: str, second: str) -> bool:

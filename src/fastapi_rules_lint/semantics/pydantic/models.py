@@ -500,9 +500,10 @@ def _bindings(function: cst.FunctionDef) -> dict[str, list[_Source]]:
     return collector.found
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=1)
 def _module_bindings(module: cst.Module) -> dict[str, list[_Source]]:
-    """The bindings of the module's own scope."""
+    """The bindings of the module's own scope. One entry: the module being linted (more
+    would keep earlier files' whole trees alive in a worker, issue 13's memory bound)."""
     collector = _BindingSources()
     for statement in module.body:
         visit_readonly(statement, collector)

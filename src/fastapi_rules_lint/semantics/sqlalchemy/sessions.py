@@ -167,12 +167,17 @@ class SessionFacts:
         if not isinstance(core, (cst.Name, cst.Attribute)):
             return None
         names = self._qualified(core, scope) | self._canonical(core, scope)
+        # A name imported twice (`SessionDep` from two modules) has several: they must
+        # agree (and the answer must not depend on the set's order, i.e. the hash seed).
+        named: set[Kind | None] = set()
         for name in names:
-            if name in TYPES:
-                return TYPES[name]
             alias = self._view.aliases.get(name)
-            if alias is not None and alias.head is not None:
-                return TYPES.get(alias.head)
+            if name in TYPES:
+                named.add(TYPES[name])
+            elif alias is not None and alias.head is not None:
+                named.add(TYPES.get(alias.head))
+        if named:
+            return named.pop() if len(named) == 1 else None
         if isinstance(core, cst.Name):
             found = self._lookup(core.value, scope)
             if found is not None:
@@ -247,7 +252,8 @@ class SessionFacts:
         elif isinstance(func, cst.Call):
             made = self.kind(func, scope)
             return Kind.SESSION if made in (Kind.FACTORY, Kind.SCOPED) else None
-        for name in self._qualified(func, scope) | self._canonical(func, scope):
+        # Sorted: the answer must not depend on the set's order (the hash seed).
+        for name in sorted(self._qualified(func, scope) | self._canonical(func, scope)):
             kind = TYPES.get(name)
             if kind is Kind.FACTORY and _has_keyword(call, "class_"):
                 return None  # sessionmaker(class_=AsyncSession): not ours to know
