@@ -18,7 +18,6 @@ import click
 
 from fastapi_rules_lint import __version__
 from fastapi_rules_lint.config import ConfigError
-from fastapi_rules_lint.docs import find_rule, render_rule, rules_json, rules_listing
 from fastapi_rules_lint.files import FileAccessError, MissingPathError
 from fastapi_rules_lint.interfaces.baseline import BaselineError
 from fastapi_rules_lint.interfaces.check import CheckOptions, run_check
@@ -236,6 +235,10 @@ def check(
 @click.argument("code")
 def rule(code: str) -> int:
     """Show the documentation of the rule CODE (a code like FRL103, or a name)."""
+    # Imported here, not at the top: the docs import every rule (and LibCST), which
+    # `check` must not pay for on a warm run.
+    from fastapi_rules_lint.docs import find_rule, render_rule
+
     Console.detect().out(render_rule(find_rule(code)))
     return 0
 
@@ -250,7 +253,19 @@ def rule(code: str) -> int:
 )
 def rules(output_format: str) -> int:
     """List every rule: code, name, default, fix, summary."""
+    from fastapi_rules_lint.docs import rules_json, rules_listing  # see `rule`
+
     Console.detect().out(rules_json() if output_format == "json" else rules_listing())
+    return 0
+
+
+@cli.command(short_help="Run the language server (LSP over stdio).")
+def server() -> int:
+    """Run the language server: LSP over stdin/stdout, for editors (docs/editors.md)."""
+    # Imported here: `check` never loads pygls.
+    from fastapi_rules_lint.interfaces.server import serve
+
+    serve()
     return 0
 
 
