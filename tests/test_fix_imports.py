@@ -217,7 +217,7 @@ def test_black_line_length_without_ruff(tmp_path: Path) -> None:
 def test_name_uses_counts_names_not_attributes() -> None:
     """The cheap check before scope analysis: a pass that leaves a name as many
     mentions as before cannot have made its import unused."""
-    from fastapi_rules_lint.rulebase.fix_imports import name_uses
+    from fastapi_rules_lint.rulebase.unused_imports import name_uses
 
     text = "import time\n\ntime.sleep(1)\nx.time = time_of_day\nprint(time)\n"
     assert name_uses(text, "time") == 3

@@ -2,9 +2,10 @@
 
 Each pass takes the applicable fixes of the current diagnostics in source order, keeps
 those whose edits do not overlap an earlier one (the others come back, re-computed, in
-the next pass), applies their text edits, adds the imports they need and removes the
-imports they made unused (``rulebase.fix_imports``) and splits the lines they made
-too long (``lint.layout``). The result must parse, and must
+the next pass), applies their text edits, adds the imports they need
+(``rulebase.fix_imports``), removes the imports they made unused
+(``rulebase.unused_imports``) and splits the lines they made too long
+(``lint.layout``). The result must parse, and must
 ``compile()`` when the input did (LibCST accepts some code CPython rejects, such as a
 parameter without default after one with a default). When it does not, the pass is
 retried by bisection: the fixes that fail on their own are refused, the others still
@@ -37,7 +38,7 @@ from fastapi_rules_lint.lint import layout
 from fastapi_rules_lint.lint.linter import LintSettings, lint_text
 from fastapi_rules_lint.lint.textfix import apply_edits, compile_error
 from fastapi_rules_lint.project.view import ModuleView
-from fastapi_rules_lint.rulebase import fix_imports
+from fastapi_rules_lint.rulebase import fix_imports, unused_imports
 from fastapi_rules_lint.semantics.python.names import LOCAL, BindingTable, build_binding_table
 
 MAX_PASSES = 10
@@ -248,41 +249,43 @@ class _Pass:
             for name in words & self.table.bindings.keys()
             if LOCAL not in self.table.bindings[name]
         }
-        return module_level, words & fix_imports.local_import_names(self.text)
+        return module_level, words & unused_imports.local_import_names(self.text)
 
     def _fewer_uses(self, names: set[str], edited: str) -> set[str]:
         """The ``names`` that ``edited`` mentions fewer times than the text does, as a
         name (not as an attribute after a dot): an import keeps a use the pass did not
         take away, so only those can have become unused."""
         return {
-            name for name in names if fix_imports.name_uses(edited, name) < self._uses_before(name)
+            name
+            for name in names
+            if unused_imports.name_uses(edited, name) < self._uses_before(name)
         }
 
     def _uses_before(self, name: str) -> int:
         count = self._before_uses.get(name)
         if count is None:
-            count = self._before_uses[name] = fix_imports.name_uses(self.text, name)
+            count = self._before_uses[name] = unused_imports.name_uses(self.text, name)
         return count
 
     def _without_local_imports_made_unused(
         self, module: cst.Module, names: set[str]
     ) -> cst.Module:
-        targets = fix_imports.made_unused_locally(self.module, module, names)
+        targets = unused_imports.made_unused_locally(self.module, module, names)
         if not targets:
             return module
-        cleaned = fix_imports.remove_local_imports(module, targets)
-        if fix_imports.comments(cleaned) != fix_imports.comments(module):
+        cleaned = unused_imports.remove_local_imports(module, targets)
+        if unused_imports.comments(cleaned) != unused_imports.comments(module):
             return module
         return cleaned
 
     def _without_imports_made_unused(self, module: cst.Module, names: set[str]) -> cst.Module:
-        keys = fix_imports.made_unused(self.module, module, names)
+        keys = unused_imports.made_unused(self.module, module, names)
         if not keys:
             return module
-        cleaned = fix_imports.remove_imports(module, keys)
+        cleaned = unused_imports.remove_imports(module, keys)
         # Removing a whole import line drops the comment lines above it; keeping an
         # import is the lesser harm.
-        if fix_imports.comments(cleaned) != fix_imports.comments(module):
+        if unused_imports.comments(cleaned) != unused_imports.comments(module):
             return module
         return cleaned
 

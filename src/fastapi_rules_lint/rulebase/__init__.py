@@ -5,7 +5,8 @@
 - ``tracking``: ``ScopeTracking``, a ``Rule`` that keeps ``semantics.asyncio.scopes``
   up to date;
 - ``edits``: building blocks for fixes (is a name free here, appending an argument);
-- ``fix_imports``: adding and removing imports in a fixed module.
+- ``fix_imports``: adding imports to a fixed module (``import_order``: where they go);
+- ``unused_imports``: removing the imports a fix left unused.
 
 Above ``semantics`` because a rule reads a ``ModuleContext``; below ``lint``, which
 discovers the rules and runs them.
