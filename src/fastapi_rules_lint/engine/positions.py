@@ -123,6 +123,32 @@ class _OffsetCodegenState(CodegenState):
         return _SyntacticSpan(self, node, start_node, end_node)
 
 
+@dataclass
+class _EveryNodeCodegenState(_OffsetCodegenState):
+    """Records a range for every node, as LibCST's ``PositionProvider`` does: its
+    syntactic range where it records one, else all the code it generates (so a range
+    hoisted from a child always finds the child's)."""
+
+    _starts: list[int] = field(default_factory=list)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self._starts.append(self.offset)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        # A syntactic range recorded inside wins (PositionProvider's rule).
+        self.syntactic.setdefault(id(node), (self._starts.pop(), self.offset))
+
+
+def every_node_offsets(module: cst.Module) -> tuple[dict[int, tuple[int, int]], str]:
+    """(``PositionProvider``'s range of every node of ``module`` as offsets, by ``id``;
+    the module's code), from one code generation that only counts characters."""
+    state = _EveryNodeCodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline
+    )
+    module._codegen(state)
+    return state.syntactic, "".join(state.tokens)
+
+
 @dataclass(frozen=True)
 class NodeRanges:
     """Offsets of the requested nodes in the code the module generates."""

@@ -13,13 +13,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange
 
 from fastapi_rules_lint.engine.lines import LineIndex
+from fastapi_rules_lint.engine.positions import every_node_offsets
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -64,82 +64,6 @@ class Group:
         return isinstance(self.node, cst.FunctionDef)
 
 
-class _Span:
-    """``PositionProvidingCodegenState.record_syntactic_position`` on offsets."""
-
-    __slots__ = ("end_node", "node", "start", "start_node", "state")
-
-    def __init__(
-        self,
-        state: _OffsetState,
-        node: cst.CSTNode,
-        start_node: cst.CSTNode | None,
-        end_node: cst.CSTNode | None,
-    ) -> None:
-        self.state = state
-        self.node = node
-        self.start_node = start_node
-        self.end_node = end_node
-        self.start = 0
-
-    def __enter__(self) -> None:
-        self.start = self.state.offset
-
-    def __exit__(self, *_: object) -> None:
-        computed = self.state.computed
-        start, end = self.start, self.state.offset
-        if self.start_node is not None:
-            start = computed[id(self.start_node)][0]
-        if self.end_node is not None:
-            end = computed[id(self.end_node)][1]
-        computed[id(self.node)] = (start, end)
-
-
-@dataclass
-class _OffsetState(CodegenState):
-    """LibCST's ``PositionProvider`` code generation, counting characters instead of
-    splitting every token into lines: the same ranges, as offsets, by node ``id``."""
-
-    offset: int = 0
-    computed: dict[int, tuple[int, int]] = field(default_factory=dict)
-    stack: list[int] = field(default_factory=list)
-
-    def add_indent_tokens(self) -> None:
-        for token in self.indent_tokens:
-            self.add_token(token)
-
-    def add_token(self, value: str) -> None:
-        self.tokens.append(value)
-        self.offset += len(value)
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        self.stack.append(self.offset)
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        start = self.stack.pop()
-        # A syntactic range recorded inside wins (PositionProvider's rule).
-        self.computed.setdefault(id(node), (start, self.offset))
-
-    def record_syntactic_position(  # type: ignore[override]
-        self,
-        node: cst.CSTNode,
-        *,
-        start_node: cst.CSTNode | None = None,
-        end_node: cst.CSTNode | None = None,
-    ) -> _Span:
-        return _Span(self, node, start_node, end_node)
-
-
-def _offsets(module: cst.Module) -> tuple[dict[int, tuple[int, int]], str]:
-    """(``PositionProvider``'s range of every node of ``module`` as offsets, by ``id``;
-    the module's code)."""
-    state = _OffsetState(
-        default_indent=module.default_indent, default_newline=module.default_newline
-    )
-    module._codegen(state)
-    return state.computed, "".join(state.tokens)
-
-
 class Collector(cst.CSTVisitor):
     """Every bracket group in the statements that hold one of some lines, with the
     slots among them. Visit ``module`` with it (positions as ``PositionProvider``'s,
@@ -149,7 +73,7 @@ class Collector(cst.CSTVisitor):
         super().__init__()
         self.module = module
         self.lines = sorted(lines)
-        self._offsets, code = _offsets(module)
+        self._offsets, code = every_node_offsets(module)
         self._index = LineIndex.of(code)
         self.groups: list[Group] = []
         self._statements: list[tuple[cst.CSTNode, int]] = []
