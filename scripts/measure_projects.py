@@ -82,7 +82,11 @@ from fastapi_rules_lint.engine.traversal import cached_visitors, traverse  # noq
 from fastapi_rules_lint.files import Discovery  # noqa: E402
 
 # The engine's own context visitors: the measurement runs exactly what the linter runs.
-from fastapi_rules_lint.lint.linter import _EnterContext, _LeaveContext  # noqa: E402
+from fastapi_rules_lint.lint.context_visitors import (  # noqa: E402
+    EnterContext,
+    LeaveContext,
+    Reports,
+)
 from fastapi_rules_lint.project.model import ProjectModel  # noqa: E402
 from fastapi_rules_lint.runner.summaries import CACHE_NAME  # noqa: E402
 from fastapi_rules_lint.runner.workspace import Project, Workspace  # noqa: E402
@@ -312,7 +316,8 @@ def engine_routes(text: str, path: Path, workspace: Workspace) -> tuple[Counter[
     table = build_binding_table(module)
     context = ModuleContext(module, str(path), table, analyse_module(module, table, view))
     counter = _RouteCounter(context)
-    traverse(module, [_EnterContext(context), counter, _LeaveContext(context)])
+    reports = Reports()
+    traverse(module, [EnterContext(context, reports), counter, LeaveContext(context, reports)])
     return counter.owners, counter.registrations
 
 

@@ -6,6 +6,8 @@ engine only needs ranges for the nodes it reports (and the text ranges of the no
 fix replaces), and only for files that report something. So we run LibCST's code
 generation once with a state that counts characters (``len`` per token), record
 offsets, and turn offsets into rows and columns with a line table and ``bisect``.
+When the reports say which top-level statements they came from, only those statements
+are generated, each from its offset in the text (``engine.statement_positions``).
 Syntactic ranges follow ``PositionProvider``'s semantics (whitespace that is not
 syntactically significant is excluded); "inclusive" ranges cover everything the node
 owns and are what a textual replacement of the node must use.
@@ -178,3 +180,4 @@ def node_ranges(module: cst.Module, targets: Collection[cst.CSTNode]) -> NodeRan
     return NodeRanges(
         "".join(state.tokens), NodeOffsets(state.syntactic), state.inclusive, state.indents
     )
+

@@ -20,7 +20,9 @@ from fastapi_rules_lint.engine.noqa import NO_SUPPRESSIONS, Suppressions, Use, p
 from fastapi_rules_lint.engine.parse import on_big_stack, precheck
 from fastapi_rules_lint.engine.positions import LineIndex, NodeRanges, node_ranges
 from fastapi_rules_lint.engine.source import DecodedSource, SourceDecodeError, decode_source
-from fastapi_rules_lint.engine.traversal import Batch, cached_visitors
+from fastapi_rules_lint.engine.statement_positions import Needs, statement_ranges
+from fastapi_rules_lint.engine.traversal import Batch
+from fastapi_rules_lint.lint.context_visitors import EnterContext, LeaveContext, Reports
 from fastapi_rules_lint.lint.registry import all_rules
 from fastapi_rules_lint.lint.settings import LintSettings as LintSettings
 from fastapi_rules_lint.lint.textfix import text_fix
@@ -40,78 +42,6 @@ class LintResult:
 
     diagnostics: tuple[Diagnostic, ...]
     source: DecodedSource | None
-
-
-class _EnterContext(cst.BatchableCSTVisitor):
-    """Runs first in the batch: pushes context before any rule's ``visit_*``."""
-
-    def __init__(self, context: ModuleContext) -> None:
-        super().__init__()
-        self.context = context
-
-    # Built per file: LibCST's own get_visitors() inspects hundreds of stubs each time.
-    get_visitors = cached_visitors
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.context.enter_function(node)
-        self.context.anchors.append(node.name)
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self.context.enter_function(node)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.context.enter_class(node)
-        self.context.anchors.append(node.name)
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self.context.anchors.append(node)
-
-    def visit_Decorator(self, node: cst.Decorator) -> None:
-        self.context.anchors.append(node)
-
-    def _compound(self, node: cst.CSTNode) -> None:
-        self.context.anchors.append(node)
-
-    visit_If = visit_While = visit_For = visit_With = visit_Try = visit_TryStar = _compound
-    visit_Match = _compound
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self.context.record_local_import(node)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.context.record_local_import(node)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if self.context.functions:
-            self.context.record_local_assignment([t.target for t in node.targets], node.value)
-
-
-class _LeaveContext(cst.BatchableCSTVisitor):
-    """Runs last in the batch: pops context after every rule's ``leave_*``."""
-
-    def __init__(self, context: ModuleContext) -> None:
-        super().__init__()
-        self.context = context
-
-    # Built per file: LibCST's own get_visitors() inspects hundreds of stubs each time.
-    get_visitors = cached_visitors
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.context.leave_function()
-        self.context.anchors.pop()
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self.context.leave_function()
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.context.leave_class()
-        self.context.anchors.pop()
-
-    def _pop_anchor(self, original_node: cst.CSTNode) -> None:
-        self.context.anchors.pop()
-
-    leave_SimpleStatementLine = leave_Decorator = leave_If = leave_While = _pop_anchor
-    leave_For = leave_With = leave_Try = leave_TryStar = leave_Match = _pop_anchor
 
 
 def _module_requirements(table: BindingTable, uses_fastapi: bool, view: ModuleView) -> Requires:
@@ -248,7 +178,7 @@ def lint_module(
     # FRL002 runs the rules a directive names even when they are off, only to learn
     # whether they would fire there: their reports mark directives used, nothing more.
     judged_only = named_rules(suppressions) - settings.enabled if judge_noqa else frozenset()
-    reports: list[Report] = []
+    reports = Reports()
     rule_classes = tuple(
         rule_class
         for rule_class in all_rules()
@@ -260,7 +190,9 @@ def lint_module(
     batch = _take_batch(rule_classes, context, settings, reports)
     try:
         batch.traverse(module)
-        return _collect(module, text, path, reports, suppressions, judge_noqa, judged_only)
+        return _collect(
+            module, text, path, reports.reports, suppressions, judge_noqa, judged_only
+        )
     finally:
         _give_back(rule_classes, batch)
 
@@ -276,22 +208,21 @@ def _take_batch(
     rule_classes: tuple[type[Rule], ...],
     context: ModuleContext,
     settings: LintSettings,
-    reports: list[Report],
+    reports: Reports,
 ) -> Batch:
     batch = _BATCHES.pop(rule_classes, None)
-    sink = reports.append
     if batch is None:
         visitors: list[cst.BatchableCSTVisitor] = [
-            _EnterContext(context),
-            *(cls(context, settings.options_for(cls), sink) for cls in rule_classes),
-            _LeaveContext(context),
+            EnterContext(context, reports),
+            *(cls(context, settings.options_for(cls), reports) for cls in rule_classes),
+            LeaveContext(context, reports),
         ]
         return Batch(visitors)
     enter, *rules, leave = batch.visitors
-    _restart(enter, context)
+    _restart(enter, context, reports)
     for rule, cls in zip(rules, rule_classes, strict=True):
-        _restart(rule, context, settings.options_for(cls), sink)
-    _restart(leave, context)
+        _restart(rule, context, settings.options_for(cls), reports)
+    _restart(leave, context, reports)
     return batch
 
 
@@ -350,8 +281,10 @@ def _to_diagnostics(
         if report.fix is not None
         for target in _fix_nodes(report.fix)
     }
-    ranges = node_ranges(module, fix_targets)
-    lines = LineIndex.of(ranges.code)
+    lines = LineIndex.of(text)
+    ranges = _ranges(module, text, lines, reports, fix_targets)
+    if ranges.code is not text:
+        lines = LineIndex.of(ranges.code)
     diagnostics: list[Diagnostic] = []
     for report in reports:
         start, end = ranges.syntactic[report.node]
@@ -381,6 +314,36 @@ def _to_diagnostics(
             )
         )
     return diagnostics
+
+
+def _ranges(
+    module: cst.Module,
+    text: str,
+    lines: LineIndex,
+    reports: Sequence[Report],
+    fix_targets: set[cst.CSTNode],
+) -> NodeRanges:
+    """The ranges ``reports`` need: from the statements they were reported in when
+    that can be trusted (``statement_ranges``), else from the whole module."""
+    needs: dict[int, tuple[list[cst.CSTNode], list[cst.CSTNode]]] = {}
+    for report in reports:
+        if report.node is module and report.anchor is module:
+            continue  # about the file: at 1:1, no statement needed
+        if report.statement is None:
+            return node_ranges(module, fix_targets)
+        nodes, targets = needs.setdefault(report.statement, ([], []))
+        nodes.append(report.node)
+        if report.anchor is not module:
+            nodes.append(report.anchor)
+        if report.fix is not None:
+            targets.extend(_fix_nodes(report.fix))
+    ranges = statement_ranges(
+        module,
+        text,
+        lines.line_starts,
+        {index: Needs(nodes, targets) for index, (nodes, targets) in needs.items()},
+    )
+    return ranges if ranges is not None else node_ranges(module, fix_targets)
 
 
 def _fix_nodes(fix: NodeFix) -> list[cst.CSTNode]:

@@ -129,6 +129,10 @@ class Report:
     anchor: cst.CSTNode
     message: str
     fix: NodeFix | None
+    statement: int | None = None
+    """The top-level statement (index in ``Module.body``) the traversal was in when the
+    rule reported; None outside every statement (``leave_Module``). The engine stamps
+    it (a rule does not) and generates code only for those statements (positions)."""
 
 
 class Rule(cst.BatchableCSTVisitor):

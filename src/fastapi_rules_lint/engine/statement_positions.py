@@ -1,0 +1,177 @@
+"""Ranges for the nodes a file reports, generating only the statements they are in.
+
+``positions.node_ranges`` generates the code of the whole module to learn a few nodes'
+offsets: in a file that reports anything, about as much work as the traversal. A report
+knows the top-level statement the traversal was in (``Report.statement``), and LibCST
+round-trips the text exactly, so a statement's code starts at a known offset of the text:
+where its first line is (CPython's ``ast`` gives that line, decorators included, at C
+speed) minus the blank and comment lines LibCST gives the statement (``leading_lines``).
+Each such statement is generated from that offset, and only until every node its
+reports need has its range (a missing parameter annotation needs the `def` line, not
+the body): a range is final once recorded, so stopping early changes no offset.
+
+Everything is checked, never assumed: the generated code must equal the text at its
+offset, and every node asked for must get its range. Anything else (grammar this Python
+does not parse, a statement that ends with a newline the text lacks, a fix that edits
+another statement) answers None, and the caller generates the whole module as before.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import warnings
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from fastapi_rules_lint.engine.positions import (
+    NodeOffsets,
+    NodeRanges,
+    _OffsetCodegenState,
+    _SyntacticSpan,
+)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What the reports of one statement need: syntactic ranges (reported nodes and
+    their anchors) and inclusive ranges (what their fixes replace)."""
+
+    nodes: Collection[cst.CSTNode]
+    targets: Collection[cst.CSTNode] = ()
+
+
+class _Done(Exception):
+    """Every range the statement being generated was asked for is recorded."""
+
+
+class _StoppingSpan(_SyntacticSpan):
+    __slots__ = ()
+
+    def __exit__(self, *_: object) -> None:
+        super().__exit__()
+        state = self.state
+        assert isinstance(state, _StoppingCodegenState)
+        state.recorded(state.awaited_nodes, self.node)
+
+
+@dataclass
+class _StoppingCodegenState(_OffsetCodegenState):
+    """Stops a statement's generation (``_Done``) once the awaited ranges exist."""
+
+    awaited_nodes: set[int] = field(default_factory=set)
+    awaited_targets: set[int] = field(default_factory=set)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        super().after_codegen(node)
+        self.recorded(self.awaited_targets, node)
+
+    def recorded(self, awaited: set[int], node: cst.CSTNode) -> None:
+        if awaited and id(node) in awaited:
+            awaited.discard(id(node))
+            if not self.awaited_nodes and not self.awaited_targets:
+                raise _Done
+
+    def record_syntactic_position(  # type: ignore[override]
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> _SyntacticSpan:
+        return _StoppingSpan(self, node, start_node, end_node)
+
+
+def statement_ranges(
+    module: cst.Module,
+    text: str,
+    line_starts: Sequence[int],
+    needs: Mapping[int, Needs],
+) -> NodeRanges | None:
+    """``positions.node_ranges(module, targets)`` for the nodes ``needs`` names, by
+    top-level statement (index into ``module.body``), generating only those statements
+    of ``module`` (parsed from ``text``); None when that cannot be trusted.
+    ``line_starts``: ``LineIndex.of(text).line_starts``."""
+    targets = {target for need in needs.values() for target in need.targets}
+    state = _StoppingCodegenState(
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+        targets=targets,
+    )
+    state.syntactic[id(module)] = (0, 0)  # a file-level report, as in node_ranges
+    if needs:
+        first_lines = _first_lines(module, text, needs.keys())
+        if first_lines is None:
+            return None
+        end = 0
+        for index in sorted(needs):
+            statement = module.body[index]
+            row = first_lines[index] - _lines_above(statement)
+            if not 1 <= row <= len(line_starts) or line_starts[row - 1] < end:
+                return None
+            state.offset = start = line_starts[row - 1]
+            recorded = state.syntactic
+            state.awaited_nodes = {id(n) for n in needs[index].nodes if id(n) not in recorded}
+            state.awaited_targets = {
+                id(target) for target in needs[index].targets if target not in state.inclusive
+            }
+            if not state.awaited_nodes and not state.awaited_targets:
+                continue  # all recorded by an earlier statement (a report's hint was off)
+            state.indent_tokens.clear()  # a top-level statement starts unindented
+            with contextlib.suppress(_Done):
+                statement._codegen(state)
+            # A statement that ends with a newline the text lacks (the last one of a
+            # file without a final newline) or any other disagreement: no shortcut.
+            if not text.startswith("".join(state.tokens), start):
+                return None
+            state.tokens.clear()
+            end = state.offset
+    everything = (node for need in needs.values() for node in need.nodes)
+    if any(id(node) not in state.syntactic for node in everything) or any(
+        target not in state.inclusive for target in targets
+    ):
+        return None
+    return NodeRanges(text, NodeOffsets(state.syntactic), state.inclusive, state.indents)
+
+
+def _lines_above(statement: cst.BaseStatement) -> int:
+    """How many lines a top-level statement's code has above its first line in
+    ``ast`` (a decorated definition's first decorator): its blank and comment lines."""
+    leading: Sequence[cst.EmptyLine] = getattr(statement, "leading_lines", ())
+    above = len(leading)
+    decorators: Sequence[cst.Decorator] = getattr(statement, "decorators", ())
+    if decorators:
+        # LibCST gives the lines above the first `@` to the definition; be sure anyway.
+        above += len(decorators[0].leading_lines)
+    return above
+
+
+def _first_lines(
+    module: cst.Module, text: str, statements: Collection[int]
+) -> dict[int, int] | None:
+    """The first line (1-based, decorators included) of each top-level statement in
+    ``statements``, from CPython's parser; None when it disagrees with LibCST's."""
+    try:
+        with warnings.catch_warnings():
+            # An invalid escape warns while parsing; reporting it is not our job here.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return None  # e.g. grammar newer than this Python, which LibCST reads
+    parsed = tree.body
+    wanted = frozenset(statements)
+    found: dict[int, int] = {}
+    position = 0  # in `parsed`: a line of `a; b` is several ast statements
+    for index, statement in enumerate(module.body):
+        if position >= len(parsed):
+            return None
+        if index in wanted:
+            first = parsed[position]
+            decorators: list[ast.expr] = getattr(first, "decorator_list", [])
+            found[index] = min([first.lineno, *(d.lineno for d in decorators)])
+        position += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+    if position != len(parsed) or len(found) != len(wanted):
+        return None
+    return found
