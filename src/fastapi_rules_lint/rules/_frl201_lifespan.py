@@ -27,7 +27,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import GlobalScope, MetadataWrapper, ScopeProvider
 
 from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
 from fastapi_rules_lint.engine.traversal import visit_readonly
@@ -38,6 +37,7 @@ from fastapi_rules_lint.semantics.asyncio.thread_helpers import (
     THREADPOOL,
     existing_thread_helper,
 )
+from fastapi_rules_lint.semantics.python.module_bindings import module_bindings
 from fastapi_rules_lint.semantics.python.names import BindingTable, resolve
 
 EVENTS = ("startup", "shutdown")
@@ -90,20 +90,6 @@ class _LoopUse(cst.CSTVisitor):
                 self.found = True
 
 
-def _global_assignments(module: cst.Module) -> dict[str, list[cst.CSTNode]]:
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    found: dict[str, list[cst.CSTNode]] = {}
-    for scope in wrapper.resolve(ScopeProvider).values():
-        if isinstance(scope, GlobalScope):
-            for assignment in scope.assignments:
-                node = getattr(assignment, "node", None)
-                found.setdefault(assignment.name, []).append(
-                    node if isinstance(node, cst.CSTNode) else module
-                )
-            break
-    return found
-
-
 class _YieldFinder(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
@@ -140,7 +126,7 @@ class _Planner:
         self.table = table
         self.owner = owner
         self.registrations = registrations
-        self.assignments = _global_assignments(module)
+        self.assignments = module_bindings(module)
         self.decorators = {id(r.decorator) for r in registrations if r.decorator is not None}
 
     def handler(self, expression: cst.BaseExpression) -> _Handler | None:
