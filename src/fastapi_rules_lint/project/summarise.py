@@ -123,11 +123,11 @@ class _Body:
         self.classes: list[Class] = []
 
     def walk(self, statements: Iterable[ast.stmt]) -> None:
-        nodes = [node for statement in statements for node in _own_nodes(statement)]
-        # Locals first: a name assigned anywhere in the body is local everywhere in it.
-        for node in nodes:
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                self.locals.add(node.id)
+        nodes: list[ast.AST] = []
+        for statement in statements:
+            _own_nodes(statement, nodes, self.locals)
+        # Locals came first (``_own_nodes`` collects them): a name assigned anywhere in
+        # the body is local everywhere in it.
         self.classes.extend(_class(s) for s in statements if isinstance(s, ast.ClassDef))
         awaited: set[int] = set()
         for node in nodes:
@@ -142,7 +142,7 @@ class _Body:
             self.yields = True
         elif isinstance(node, ast.Call):
             self._call(node, id(node) in awaited)
-        elif isinstance(node, ast.Return) and node.value is not None:
+        elif isinstance(node, ast.Return):
             if isinstance(node.value, ast.Call) and (callee := dotted(node.value.func)):
                 self.returned_calls.append(callee)
             elif isinstance(node.value, ast.Name):
@@ -195,36 +195,46 @@ def _is_path_params(node: ast.expr) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == "path_params"
 
 
-def _push_children(stack: list[object], node: ast.AST) -> None:
-    """``ast.iter_child_nodes`` without its generators: a third faster, and the walks
-    are most of a summary's cost. Non-nodes (``None`` defaults, names of ``global``)
-    are pushed too and skipped when popped."""
-    for name in node._fields:
-        value = getattr(node, name, None)
-        if value.__class__ is list:
-            stack.extend(value)
-        elif isinstance(value, ast.AST):
-            stack.append(value)
+# Fields that never hold a node worth walking: identifiers, numbers, flags, and
+# ``ctx`` (``Load``/``Store``, a leaf no question looks at; about a fifth of all nodes).
+_SCALAR_FIELDS = frozenset(
+    {"ctx", "id", "attr", "arg", "asname", "module", "level", "kind", "type_comment"}
+    | {"conversion", "simple", "is_async"}
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+"""Per class of what the walks pop, the fields that may hold child nodes: none for
+non-nodes (``None`` defaults, a ``def``'s name) and constants. Filled as classes are met;
+the walks below inline the lookup and the pushes, which are most of a summary's cost."""
 
 
-def _walk(tree: ast.AST) -> Iterator[ast.AST]:
-    """Every node of ``tree``, parents before their children (like ``ast.walk``)."""
-    stack: list[object] = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.AST):
-            yield node
-            _push_children(stack, node)
+def _child_fields(node: object) -> tuple[str, ...]:
+    """The fields to walk for ``node`` (and remember them for its class)."""
+    fields: tuple[str, ...] = ()
+    if isinstance(node, ast.AST) and not isinstance(node, ast.Constant):
+        fields = tuple(name for name in node._fields if name not in _SCALAR_FIELDS)
+    _CHILD_FIELDS[node.__class__] = fields
+    return fields
 
 
-def _own_nodes(statement: ast.stmt) -> Iterator[ast.AST]:
-    """Every node of ``statement`` that belongs to this scope (not nested defs/classes/lambdas)."""
+# Nodes a function body's facts come from (``_Body._node``); the rest are only walked.
+_BODY_FACTS = (
+    ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom, ast.Call, ast.Subscript
+)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def _own_nodes(statement: ast.stmt, found: list[ast.AST], stored: set[str]) -> None:
+    """Append to ``found`` the nodes of ``statement`` that belong to this scope (not
+    nested defs/classes/lambdas) and carry a fact, parents before their children, and
+    add to ``stored`` every name it assigns."""
     stack: list[object] = [statement]
+    pop, push, push_all, child_fields = stack.pop, stack.append, stack.extend, _CHILD_FIELDS
     while stack:
-        node = stack.pop()
-        if not isinstance(node, ast.AST):
-            continue
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        node = pop()
+        fields = child_fields.get(node.__class__)
+        if fields is None:
+            fields = _child_fields(node)
+        if isinstance(node, _SCOPES):
             if node is not statement:
                 # Decorators and defaults are evaluated in this scope.
                 if not isinstance(node, ast.Lambda):
@@ -238,8 +248,20 @@ def _own_nodes(statement: ast.stmt) -> Iterator[ast.AST]:
                 continue
             if isinstance(node, ast.ClassDef):
                 continue
-        yield node
-        _push_children(stack, node)
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Store):
+                stored.add(node.id)
+            continue  # a Name has no children to walk
+        if isinstance(node, _BODY_FACTS) or (
+            isinstance(node, ast.Return) and node.value is not None
+        ):
+            found.append(node)
+        for field in fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                push_all(value)
+            elif value is not None:
+                push(value)
 
 
 def _decorator_names(decorators: Iterable[ast.expr]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -495,7 +517,19 @@ def _scan_module(tree: ast.Module) -> tuple[list[str], list[str], list[str], lis
     called: set[str] = set()
     awaited: set[str] = set()
     route_decorators = 0
-    for node in _walk(tree):
+    stack: list[object] = [tree]
+    pop, push, push_all, child_fields = stack.pop, stack.append, stack.extend, _CHILD_FIELDS
+    while stack:
+        node = pop()
+        fields = child_fields.get(node.__class__)
+        if fields is None:
+            fields = _child_fields(node)
+        for field in fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                push_all(value)
+            elif value is not None:
+                push(value)
         if isinstance(node, ast.Call):
             callee = dotted(node.func) if isinstance(node.func, (ast.Name, ast.Attribute)) else None
             if callee is None:

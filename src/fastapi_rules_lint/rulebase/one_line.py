@@ -13,6 +13,8 @@ from typing import TypeVar
 
 import libcst as cst
 
+from fastapi_rules_lint.engine.traversal import visit_readonly
+
 _Node = TypeVar("_Node", bound=cst.CSTNode)
 
 _NONE = cst.SimpleWhitespace("")
@@ -30,39 +32,44 @@ def on_one_line(node: _Node) -> _Node:
 
 
 def _is_multi_line(node: cst.CSTNode) -> bool:
-    found = False
-
-    class Finder(cst.CSTVisitor):
-        def visit_ParenthesizedWhitespace(self, node: cst.ParenthesizedWhitespace) -> bool:
-            nonlocal found
-            found = True
-            return False
-
-    node.visit(Finder())
-    return found
+    finder = _MultiLineFinder()
+    visit_readonly(node, finder)  # LibCST's `visit` would rebuild every node it passes
+    return finder.found
 
 
 def _has_unmovable(node: cst.CSTNode) -> bool:
-    found = False
+    finder = _UnmovableFinder()
+    visit_readonly(node, finder)
+    return finder.found
 
-    class Finder(cst.CSTVisitor):
-        def visit_Comment(self, node: cst.Comment) -> bool:
-            nonlocal found
-            found = True
-            return False
 
-        def visit_SimpleString(self, node: cst.SimpleString) -> bool:
-            nonlocal found
-            found = found or "\n" in node.value or "\r" in node.value
-            return False
+# Module-level classes: `visit_readonly` caches its method table per visitor class.
+class _MultiLineFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
 
-        def visit_FormattedString(self, node: cst.FormattedString) -> bool:
-            nonlocal found
-            found = found or node.start.endswith(('"""', "'''"))
-            return False
+    def visit_ParenthesizedWhitespace(self, node: cst.ParenthesizedWhitespace) -> bool:
+        self.found = True
+        return False
 
-    node.visit(Finder())
-    return found
+
+class _UnmovableFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Comment(self, node: cst.Comment) -> bool:
+        self.found = True
+        return False
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> bool:
+        self.found = self.found or "\n" in node.value or "\r" in node.value
+        return False
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> bool:
+        self.found = self.found or node.start.endswith(('"""', "'''"))
+        return False
 
 
 def _without_trailing_comma(elements: tuple[cst.CSTNode, ...], keep: bool) -> list[cst.CSTNode]:

@@ -106,15 +106,26 @@ class AnyType(Rule):
         self._skip: set[int] = set()
         self._annotation_strings: set[int] = set()
         self._import_depth = 0
+        # Every Name is a candidate, and most cannot be `Any`: a bare name resolves to
+        # `Any` only through an import binding it so, at module level (these names) or
+        # in a function (a local import, seen before the names it binds are visited).
+        self._any_names = frozenset(
+            name
+            for name, bound in self.context.table.bindings.items()
+            if not bound.isdisjoint(ANY)
+        )
+        self._has_local_import = False
 
     def visit_Import(self, node: cst.Import) -> None:
         self._import_depth += 1
+        self._has_local_import = self._has_local_import or self.context.function is not None
 
     def leave_Import(self, original_node: cst.Import) -> None:
         self._import_depth -= 1
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._import_depth += 1
+        self._has_local_import = self._has_local_import or self.context.function is not None
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
         self._import_depth -= 1
@@ -133,10 +144,12 @@ class AnyType(Rule):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         # `typing.Any` is reported on the Attribute; its `Any` Name is not a second use.
         self._skip.add(id(node.attr))
-        self._check(node)
+        if node.attr.value == "Any":  # `x.y.z` resolves to names ending in `.z`
+            self._check(node)
 
     def visit_Name(self, node: cst.Name) -> None:
-        self._check(node)
+        if self._has_local_import or node.value in self._any_names:
+            self._check(node)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if id(node) in self._annotation_strings and id(node) not in self._skip:

@@ -20,6 +20,8 @@ from fastapi_rules_lint.semantics.fastapi.routes import (
 
 _STATUS_MODULE_NAMES = frozenset(STATUS_MODULES)
 
+_APP_METHODS = ROUTE_METHODS | REGISTRATION_METHODS
+
 
 class NumericStatusCode(Rule):
     """## What it does
@@ -162,7 +164,7 @@ class NumericStatusCode(Rule):
         func = call.func
         if (
             isinstance(func, cst.Attribute)
-            and func.attr.value in ROUTE_METHODS | REGISTRATION_METHODS
+            and func.attr.value in _APP_METHODS
             and self.context.is_app_name(func.value)
         ):
             return status_argument(call, None)  # keyword only

@@ -11,7 +11,7 @@ from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix
 from fastapi_rules_lint.rulebase.tracking import ScopeTracking
 from fastapi_rules_lint.semantics.asyncio.blocking import display_call
 from fastapi_rules_lint.semantics.asyncio.receivers import KNOWN_COROUTINES
-from fastapi_rules_lint.semantics.python.callgraph import has_plain_decorators
+from fastapi_rules_lint.semantics.python.callgraph import are_plain_decorators
 
 _HEAD = "import asyncio\n\n"
 
@@ -128,8 +128,8 @@ class UnawaitedCoroutine(ScopeTracking):
             return
         # A route decorator returns the function itself; an unknown one may not.
         routes = {route.decorator for route in frame.routes}
-        others = node.with_changes(decorators=[d for d in node.decorators if d not in routes])
-        if has_plain_decorators(others, self.context.qualified_names):
+        others = (d for d in node.decorators if d not in routes)
+        if are_plain_decorators(others, self.context.qualified_names):
             self.coroutine_functions.add(node)
 
     def visit_Expr(self, node: cst.Expr) -> None:

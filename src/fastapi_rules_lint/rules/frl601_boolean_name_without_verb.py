@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import PurePath
 
 import libcst as cst
 from libcst.metadata import Scope, ScopeProvider
@@ -109,7 +108,8 @@ class BooleanNameWithoutVerb(Rule):
         self._declared: set[tuple[int, str]] = set()
         self._module_names: frozenset[str] | None = None
         self._scopes: Mapping[cst.CSTNode, Scope | None] | None = None
-        stem = PurePath(self.context.path.replace("\\", "/")).name.lower()
+        # The file name (a split, not `PurePath`: this runs for every file).
+        stem = self.context.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
         self._is_config_module = "conf" in stem or "settings" in stem
 
     # --- bindings -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ what calling the function does (``@celery.task``, a decorator moving work to a t
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -120,7 +120,14 @@ def has_plain_decorators(
     node: cst.FunctionDef, qualified: Callable[[cst.BaseExpression], frozenset[str]]
 ) -> bool:
     """No decorators, or only ones that keep calling the function a plain call."""
-    for decorator in node.decorators:
+    return are_plain_decorators(node.decorators, qualified)
+
+
+def are_plain_decorators(
+    decorators: Iterable[cst.Decorator], qualified: Callable[[cst.BaseExpression], frozenset[str]]
+) -> bool:
+    """``has_plain_decorators`` of some of a function's decorators."""
+    for decorator in decorators:
         expression = decorator.decorator
         if isinstance(expression, cst.Call):
             expression = expression.func

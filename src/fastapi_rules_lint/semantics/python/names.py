@@ -28,10 +28,13 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 
 # A module-level name defined locally (def/class/assignment) rather than imported.
 LOCAL = "<local>"
+_NOTHING: frozenset[str] = frozenset()
 
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, otherwise None."""
+    if isinstance(node, cst.Name):
+        return node.value  # most questions are about a bare name: no list, no join
     parts: list[str] = []
     current: cst.BaseExpression = node
     while isinstance(current, cst.Attribute):
@@ -92,10 +95,16 @@ class BindingTable:
 
     bindings: dict[str, set[str]] = field(default_factory=dict)
     imported_modules: set[str] = field(default_factory=set)
+    _resolved: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """``resolve_name``'s answers: rules ask about the same few names thousands of times
+    per module (every ``Name`` for FRL103). Cleared by ``bind``."""
 
     def bind(self, name: str, qualified: str) -> None:
         """Record one binding of ``name``."""
         self.bindings.setdefault(name, set()).add(qualified)
+        self._resolved.clear()
 
     def add_import(self, node: cst.Import | cst.ImportFrom) -> None:
         """Record the names an import binds and the module it imports from."""
@@ -109,12 +118,15 @@ class BindingTable:
 
     def resolve_name(self, name: str) -> frozenset[str]:
         """Qualified names of a module-level (or builtin) name; empty when unknown."""
-        bound = self.bindings.get(name)
-        if bound is None:
-            return frozenset({f"builtins.{name}"}) if name in BUILTIN_NAMES else frozenset()
-        if LOCAL in bound:
-            return frozenset()
-        return frozenset(bound)
+        found = self._resolved.get(name)
+        if found is None:
+            bound = self.bindings.get(name)
+            if bound is None:
+                found = frozenset({f"builtins.{name}"}) if name in BUILTIN_NAMES else _NOTHING
+            else:
+                found = _NOTHING if LOCAL in bound else frozenset(bound)
+            self._resolved[name] = found
+        return found
 
     def imports_module(self, *prefixes: str) -> bool:
         """True when the module imports any module equal to or under one of ``prefixes``."""
@@ -192,10 +204,13 @@ def resolve(
     ``local_scopes`` are the enclosing functions' local bindings, innermost first; a
     local binding to the empty set is a parameter or other shadowing name.
     """
-    dotted = dotted_name(node)
-    if dotted is None:
-        return frozenset()
-    head, _, rest = dotted.partition(".")
+    if isinstance(node, cst.Name):
+        head, rest = node.value, ""
+    else:
+        dotted = dotted_name(node)
+        if dotted is None:
+            return _NOTHING
+        head, _, rest = dotted.partition(".")
     for scope in local_scopes:
         if head in scope:
             bases = scope[head]

@@ -209,16 +209,14 @@ def function_bindings(function: cst.FunctionDef) -> ScopeBindings:
 def module_bindings(module: cst.Module) -> ScopeBindings:
     """The bindings of a module's top level (into ``if``/``try``/``with`` blocks)."""
     found = ScopeBindings()
-    collector = _Collector(found, None)
-    for statement in module.body:
-        visit_readonly(statement, collector)
+    # One walk of the module (its header and footer are trivia the walk skips), not
+    # one per statement: each `visit_readonly` call builds its method tables anew.
+    visit_readonly(module, _Collector(found, None))
     return found
 
 
 def class_bindings(node: cst.ClassDef) -> ScopeBindings:
     """The bindings of a class body (its methods are ``Defined``)."""
     found = ScopeBindings()
-    collector = _Collector(found, None)
-    for statement in node.body.body:
-        visit_readonly(statement, collector)
+    visit_readonly(node.body, _Collector(found, None))  # the suite: not `visit_ClassDef`
     return found
