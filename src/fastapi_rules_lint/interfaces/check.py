@@ -18,6 +18,11 @@ Decisions (those of reading and finishing are in those modules):
 - Progress (``interfaces.progress``) on a terminal's stderr for runs over a second; a
   warning when a run found no Python file to check.
 - A cached result without applicable fixes spares ``--fix`` a parse.
+- One pool of worker processes per run (``runner.parallel.Pool``) summarises the
+  project and lints its files; with ``--no-cache`` it is forked right after the files
+  are read, while this process is small (a forked worker starts as big as its parent).
+  This process pauses its cyclic collector while it builds what it keeps to the end
+  (the model, the views, the outcomes, the report: ``engine.gc_tuning``).
 - Startup: LibCST, the rules and the worker are imported (inside the functions that
   lint) only when a file must be linted, and a file's ``ModuleView`` is computed only
   when the cache's project key misses (``cache``): a warm run whose files are all cache
@@ -32,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from fastapi_rules_lint.cache import Cache
 from fastapi_rules_lint.config import ConfigResolver
+from fastapi_rules_lint.engine import gc_tuning
 from fastapi_rules_lint.engine.diagnostics import Diagnostic, Fix
 from fastapi_rules_lint.interfaces.check_files import (
     CheckFile,
@@ -44,7 +50,7 @@ from fastapi_rules_lint.interfaces.check_files import (
 from fastapi_rules_lint.interfaces.check_finish import finish, settle, unified_diff
 from fastapi_rules_lint.interfaces.console import Console
 from fastapi_rules_lint.interfaces.progress import Progress
-from fastapi_rules_lint.runner.parallel import largest_first
+from fastapi_rules_lint.runner.parallel import Pool, largest_first
 from fastapi_rules_lint.runner.settings import RunSettings
 from fastapi_rules_lint.runner.workspace import Workspace
 
@@ -78,40 +84,67 @@ def run_check(options: CheckOptions, console: Console) -> int:
     files = stdin_file(run, console) if options.reads_stdin else read_files(run, config)
     if not files and not options.reads_stdin and not run.failed and not options.quiet:
         console.warning("No Python files found under the given path(s)")
+    try:
+        with Pool(options.jobs) as pool:
+            if options.no_cache and not options.reads_stdin:
+                # Every file will be linted: fork the workers while this process is
+                # small (``runner.parallel``: a worker starts as big as its parent),
+                # after importing the linter, which this process imports anyway: the
+                # workers inherit it instead of importing it again.
+                import fastapi_rules_lint.interfaces.worker  # noqa: F401
+
+                pool.start(len(files))
+            return _check_files(run, files, pool)
+    finally:
+        gc_tuning.release()
+
+
+def _check_files(run: CheckRun, files: list[CheckFile], pool: Pool) -> int:
+    """Cache lookups, the project model and views, linting, the report."""
+    options, console, mode, unsafe = run.options, run.console, run.mode, run.unsafe
     buffers = {
         file.path: file.source.text
         for file in files
         if options.reads_stdin and file.source and not file.notebook
     }
-    workspace = Workspace(use_cache=not options.no_cache, buffers=buffers, jobs=options.jobs)
+    workspace = Workspace(
+        use_cache=not options.no_cache, buffers=buffers, jobs=options.jobs, pool=pool
+    )
     fixing = mode in ("fix", "diff")
     caches = _Caches(enabled=not (options.no_cache or options.reads_stdin))
     pending: list[CheckFile] = []
-    for file in files:
-        run.files[file.display] = file
-        if file.source is None:
-            from fastapi_rules_lint.lint.linter import lint_bytes  # lazy: see "Startup"
+    # The model, the views and the files live to the end of the run (``engine.gc_tuning``).
+    with gc_tuning.keeping():
+        for file in files:
+            run.files[file.display] = file
+            if file.source is None:
+                from fastapi_rules_lint.lint.linter import lint_bytes  # lazy: see "Startup"
 
-            run.diagnostics.extend(lint_bytes(file.data, file.display, file.settings).diagnostics)
-            if options.reads_stdin and mode == "fix":
-                console.out_bytes(file.data)  # an editor expects its buffer back
-            continue
-        run.sources[file.display] = file.source.text
-        cached = _from_cache(caches.for_file(file), file, workspace)
-        if cached is None or (
-            fixing and any(d.fix and _is_applicable(d.fix, unsafe) for d in cached)
-        ):
-            pending.append(file)
-        else:
-            run.diagnostics.extend(cached)
-    for file in pending:
-        _ensure_view(file, workspace)
+                found = lint_bytes(file.data, file.display, file.settings).diagnostics
+                run.diagnostics.extend(found)
+                if options.reads_stdin and mode == "fix":
+                    console.out_bytes(file.data)  # an editor expects its buffer back
+                continue
+            run.sources[file.display] = file.source.text
+            cached = _from_cache(caches.for_file(file), file, workspace)
+            if cached is None or (
+                fixing and any(d.fix and _is_applicable(d.fix, unsafe) for d in cached)
+            ):
+                pending.append(file)
+            else:
+                run.diagnostics.extend(cached)
+        for file in pending:
+            _ensure_view(file, workspace)
     if pending:
-        outcomes = _lint_pending(run, pending, fixing)
+        outcomes = _lint_pending(run, pending, fixing, pool)
         for file, outcome in zip(pending, outcomes, strict=True):
             settle(run, file, outcome, caches.for_file(file))
+            file.view = None  # the report needs no model: it reuses the model's memory
+        del outcomes
+    del workspace
     caches.save()
-    return finish(run)
+    with gc_tuning.keeping():  # the report: plain data to the end of the run
+        return finish(run)
 
 
 def _is_applicable(fix: Fix, unsafe: bool) -> bool:
@@ -126,7 +159,9 @@ def _ensure_view(file: CheckFile, workspace: Workspace) -> None:
         file.has_view = True
 
 
-def _lint_pending(run: CheckRun, pending: list[CheckFile], fixing: bool) -> list[Outcome]:
+def _lint_pending(
+    run: CheckRun, pending: list[CheckFile], fixing: bool, pool: Pool
+) -> list[Outcome]:
     """Lint (or fix) the files the cache did not answer."""
     from fastapi_rules_lint.interfaces.worker import Task, Worker, run_tasks  # lazy: "Startup"
 
@@ -141,7 +176,8 @@ def _lint_pending(run: CheckRun, pending: list[CheckFile], fixing: bool) -> list
     order = largest_first([len(task.text) for task in tasks])
     progress = Progress(len(tasks), console.progress_stream())
     try:
-        done = run_tasks(worker, [tasks[index] for index in order], options.jobs, progress.advance)
+        ordered = [tasks[index] for index in order]
+        done = run_tasks(worker, ordered, options.jobs, progress.advance, pool)
     finally:
         progress.close()
     outcomes: list[Outcome] = list(done)

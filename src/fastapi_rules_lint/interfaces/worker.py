@@ -9,8 +9,9 @@ file's plain lint results when linting alone works.
 lint (starting workers and importing LibCST in each costs more than it saves on a
 small run, e.g. a pre-commit batch), else ``os.cpu_count()`` workers (at most
 ``MAX_AUTO_JOBS``); chunks are small (``runner.parallel``: the caller hands tasks out
-largest first). A pool that cannot start (a sandbox without ``fork``/semaphores) falls
-back to one process.
+largest first). The workers are the run's (``runner.parallel.Pool``, shared with the
+summarising phase) or, without one, this call's own. A pool that cannot start (a
+sandbox without ``fork``/semaphores) falls back to one process.
 
 A worker process that dies (a segfault in LibCST's native parser, an OOM kill) costs only
 the file it was on: that file is one error line naming the cause ("the parser crashed
@@ -23,10 +24,10 @@ risky (deep enough that only the big stack holds it) is checked in a child proce
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
+from fastapi_rules_lint.engine import gc_tuning
 from fastapi_rules_lint.engine.diagnostics import Diagnostic
 from fastapi_rules_lint.engine.parse import is_risky
 from fastapi_rules_lint.interfaces.isolation import Crash, run_alone, run_isolated
@@ -34,7 +35,7 @@ from fastapi_rules_lint.lint.fixer import fix_text
 from fastapi_rules_lint.lint.linter import LintSettings, lint_text
 from fastapi_rules_lint.project.view import ModuleView
 from fastapi_rules_lint.runner import parallel
-from fastapi_rules_lint.runner.parallel import chunk_size, pool_context
+from fastapi_rules_lint.runner.parallel import Pool, chunk_size
 
 PARALLEL_THRESHOLD = parallel.PARALLEL_THRESHOLD
 MAX_AUTO_JOBS = parallel.MAX_AUTO_JOBS
@@ -119,25 +120,37 @@ def run_tasks(
     tasks: Sequence[Task],
     jobs: int | None,
     on_done: Callable[[], None] | None = None,
+    pool: Pool | None = None,
 ) -> list[Outcome]:
     """Run ``worker`` over ``tasks``; results in task order. ``on_done`` is called as
-    each result arrives (the CLI's progress line)."""
-    processes = resolve_jobs(jobs, len(tasks))
+    each result arrives (the CLI's progress line). ``pool``: the run's worker processes
+    (``runner.parallel.Pool``), else a pool of this call's own."""
     results: list[Outcome] = []
-    if processes > 1:
-        chunk = chunk_size(len(tasks), processes)
-        try:
-            with ProcessPoolExecutor(max_workers=processes, mp_context=pool_context()) as pool:
-                for outcome in pool.map(worker, tasks, chunksize=chunk):
-                    results.append(outcome)
-                    if on_done is not None:
-                        on_done()
+    owned = pool is None
+    if pool is None:
+        pool = Pool(jobs)
+    try:
+        executor = pool.executor_for(len(tasks))
+        if executor is not None:
+            processes = pool.processes
+            chunk = chunk_size(len(tasks), processes)
+            try:
+                # This process only collects the outcomes (``engine.gc_tuning``).
+                with gc_tuning.keeping():
+                    for outcome in executor.map(worker, tasks, chunksize=chunk):
+                        results.append(outcome)
+                        if on_done is not None:
+                            on_done()
                 return results
-        except BrokenProcessPool:
-            # A worker died (a segfault in native code, an OOM kill): only its file is lost.
-            return results + _recover(worker, tasks[len(results) :], processes, on_done)
-        except (OSError, NotImplementedError):
-            pass  # fall back to this process for what is left
+            except BrokenProcessPool:
+                # A worker died (a segfault, an OOM kill): only its file is lost.
+                pool.broke()
+                return results + _recover(worker, tasks[len(results) :], processes, on_done)
+            except (OSError, NotImplementedError):
+                pool.broke()  # the rest in this process
+    finally:
+        if owned:
+            pool.close()
     for task in tasks[len(results) :]:
         # A file the pre-check calls risky is checked in a child process of its own.
         outcome = _alone(worker, task) if is_risky(task.text) else worker(task)

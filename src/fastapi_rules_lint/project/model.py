@@ -185,6 +185,12 @@ class ProjectModel:
     has_unparsed_module: bool = False
     _parts: dict[ModuleRef, ModuleRef] = field(default_factory=dict, repr=False)
     _names: dict[ModuleRef, _ModuleNames] = field(default_factory=dict, repr=False)
+    # Answers remembered: a model's modules never change once built (a project that
+    # changes is a new model), and views and rules ask the same names again and again.
+    _resolved: dict[ModuleRef, dict[str, str | None]] = field(default_factory=dict, repr=False)
+    _definitions: dict[ModuleRef, dict[str, Definition]] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def build(cls, modules: Mapping[ModuleRef, ModuleSummary]) -> ProjectModel:
@@ -399,28 +405,22 @@ class ProjectModel:
         if split is None:
             return None
         ref, name = split
-        summary = self.modules[ref]
-        head, _, rest = name.partition(".")
-        for function in summary.functions:
-            if function.name == head and not rest:
-                return Definition(ref, name, function=function)
-        for class_ in summary.classes:
-            if class_.name == head:
-                if not rest:
-                    return Definition(ref, name, class_=class_)
-                for method in class_.methods:
-                    if method.name == rest:
-                        return Definition(ref, name, function=method)
-                return None
-        for assignment in summary.assignments:
-            if assignment.name == head and not rest:
-                return Definition(ref, name, assignment=assignment)
-        return None
+        found = self._definitions.get(ref)
+        if found is None:
+            found = self._definitions[ref] = _definitions_of(ref, self.modules[ref])
+        return found.get(name)
 
     def resolve(self, module: ModuleRef, dotted: str) -> str | None:
         """``qualify`` then ``canonical``: what ``dotted`` in ``module`` finally is."""
+        known = self._resolved.get(module)
+        if known is None:
+            known = self._resolved[module] = {}
+        elif dotted in known:
+            return known[dotted]
         qualified = self.qualify(module, dotted)
-        return self.canonical(qualified, module) if qualified is not None else None
+        found = self.canonical(qualified, module) if qualified is not None else None
+        known[dotted] = found
+        return found
 
     # --- facts ---------------------------------------------------------------------
     def _find_router_classes(self) -> None:
@@ -619,3 +619,24 @@ class _ModuleNames:
             {binding.bound: binding.target for binding in summary.imports},
             frozenset(summary.defined),
         )
+
+
+def _definitions_of(ref: ModuleRef, summary: ModuleSummary) -> dict[str, Definition]:
+    """Every name ``ProjectModel.definition`` can find in one module, with the same
+    precedence as looking them up one by one: a function, else a class (whose methods
+    are ``Class.method``: of the first class of that name), else an assignment; the
+    first of each kind wins."""
+    found: dict[str, Definition] = {}
+    for assignment in reversed(summary.assignments):
+        found[assignment.name] = Definition(ref, assignment.name, assignment=assignment)
+    classes: dict[str, Class] = {}
+    for class_ in summary.classes:
+        classes.setdefault(class_.name, class_)
+    for name, class_ in classes.items():
+        found[name] = Definition(ref, name, class_=class_)
+        for method in reversed(class_.methods):
+            dotted = f"{name}.{method.name}"
+            found[dotted] = Definition(ref, dotted, function=method)
+    for function in reversed(summary.functions):
+        found[function.name] = Definition(ref, function.name, function=function)
+    return found

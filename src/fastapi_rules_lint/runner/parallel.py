@@ -15,11 +15,15 @@ Both phases of a run go through here: summarising the project's modules (``ast``
   back to this process for what is left (``map_files``; the lint phase has its own crash
   isolation in ``interfaces.worker``).
 - **Start method**: the platform's default (``pool_context``): fork on Linux, spawn on
-  macOS and Windows. A fork server that preloads LibCST and the rules (so that workers
-  do not hold the parent's project model) was measured on a 2,000-module project and
-  dropped: workers peaked higher (453 MB against 305 MB: their own per-file growth
-  dominates, not the parent's pages), and every script that runs a check with workers
-  would need an ``if __name__ == "__main__"`` guard.
+  macOS and Windows (a fork server would need an ``if __name__ == "__main__"`` guard in
+  every script that runs a check with workers).
+- **One pool per run, started early** (``Pool``). A forked worker's resident memory
+  starts at its parent's: forked after the project model and the views were built (234
+  MB on a 2,000-module project), each worker peaked at 295 MB, while a fresh process
+  lints the same files in under 90 MB (its own per-file growth is small). So ``check``
+  starts its workers once, before the model exists (right after reading the files, at
+  about 65 MB), and both phases use them: summarising, then linting (the views travel
+  with the tasks). Workers are forked all at once on the first submission.
 """
 
 from __future__ import annotations
@@ -29,7 +33,10 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
+
+from fastapi_rules_lint.engine.gc_tuning import tune_for_linting
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -67,18 +74,92 @@ def largest_first(sizes: Sequence[int]) -> list[int]:
     return sorted(range(len(sizes)), key=lambda index: -sizes[index])
 
 
+class Pool:
+    """The worker processes of one run, shared by its phases (see the module docstring).
+
+    Nothing starts until ``start`` (or the first ``executor_for`` that needs workers);
+    the number of processes is fixed then. A pool that cannot start, or breaks, is not
+    used again (callers fall back to this process or to fresh pools)."""
+
+    def __init__(self, jobs: int | None) -> None:
+        self.jobs = jobs
+        self._executor: ProcessPoolExecutor | None = None
+        self._processes = 0
+        self.is_broken = False
+
+    def start(self, count: int) -> None:
+        """Fork the workers now if ``count`` items would use them (see the module
+        docstring: the earlier, the smaller they stay)."""
+        self.executor_for(count)
+
+    def executor_for(self, count: int) -> ProcessPoolExecutor | None:
+        """The running pool for a phase of ``count`` items; None: run in this process."""
+        if self.is_broken or resolve_jobs(self.jobs, count) < 2:
+            return None
+        if self._executor is None:
+            processes = resolve_jobs(self.jobs, count)
+            try:
+                executor = ProcessPoolExecutor(
+                    max_workers=processes, mp_context=pool_context(), initializer=tune_for_linting
+                )
+                executor.submit(int)  # with fork, every worker is started now
+            except (OSError, NotImplementedError, BrokenProcessPool):
+                self.is_broken = True
+                return None
+            self._executor, self._processes = executor, processes
+        return self._executor
+
+    @property
+    def processes(self) -> int:
+        """How many workers run (0: none started)."""
+        return self._processes if self._executor is not None else 0
+
+    def broke(self) -> None:
+        """The pool broke (a worker died): shut it down and never use it again."""
+        self.is_broken = True
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (waits for them)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 def map_files(
-    function: Callable[[_In], _Out], items: Sequence[_In], jobs: int | None
+    function: Callable[[_In], _Out],
+    items: Sequence[_In],
+    jobs: int | None,
+    pool: Pool | None = None,
 ) -> list[_Out]:
-    """``[function(item) for item in items]``, in ``jobs`` processes; results in order.
-    ``function`` must be a picklable module-level function."""
-    processes = resolve_jobs(jobs, len(items))
+    """``[function(item) for item in items]``, in ``jobs`` processes (``pool``'s when
+    given); results in order. ``function`` must be a picklable module-level function."""
     results: list[_Out] = []
-    if processes > 1:
+    executor = pool.executor_for(len(items)) if pool is not None else None
+    if executor is not None and pool is not None:
         try:
-            with ProcessPoolExecutor(max_workers=processes, mp_context=pool_context()) as pool:
+            chunk = chunk_size(len(items), pool.processes)
+            results.extend(executor.map(function, items, chunksize=chunk))
+            return results
+        except BrokenProcessPool:
+            pool.broke()  # the rest in this process
+    elif pool is None and resolve_jobs(jobs, len(items)) > 1:
+        processes = resolve_jobs(jobs, len(items))
+        try:
+            with ProcessPoolExecutor(max_workers=processes, mp_context=pool_context()) as own:
                 chunk = chunk_size(len(items), processes)
-                results.extend(pool.map(function, items, chunksize=chunk))
+                results.extend(own.map(function, items, chunksize=chunk))
                 return results
         except (OSError, BrokenProcessPool, NotImplementedError):
             pass  # the rest in this process

@@ -45,6 +45,7 @@ from fastapi_rules_lint.runner.summaries import CachedSummary, SummaryCache, dig
 if TYPE_CHECKING:
     from fastapi_rules_lint.project.model import ProjectModel
     from fastapi_rules_lint.project.view import ModuleView
+    from fastapi_rules_lint.runner.parallel import Pool
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,14 @@ class Workspace:
         buffers: Mapping[Path, str] | None = None,
         cwd: Path | None = None,
         jobs: int | None = 1,
+        pool: Pool | None = None,
     ) -> None:
         self.use_cache = use_cache
         self.jobs = jobs
         """Processes that summarise a project's changed modules (``runner.parallel``;
         None: as many as pay off). One by default: an editor or flake8 asks per file."""
+        self.pool = pool
+        """The run's worker processes, when it shares them (``runner.parallel.Pool``)."""
         self._prefetched: dict[str, CachedSummary] = {}
         self.buffers = {_key(path): text for path, text in (buffers or {}).items()}
         self.cwd = cwd
@@ -284,7 +288,7 @@ class Workspace:
         if resolve_jobs(self.jobs, len(misses)) < 2:
             return
         order = [misses[index] for index in largest_first(sizes)]
-        made = map_files(partial(summarise_file, max_size=max_size), order, self.jobs)
+        made = map_files(partial(summarise_file, max_size=max_size), order, self.jobs, self.pool)
         for path, found in zip(order, made, strict=True):
             if found is not None:
                 self._prefetched[_key(path)] = found
