@@ -45,7 +45,7 @@ from fastapi_rules_lint.config.discovery import (
     find_config,
     project_root,
 )
-from fastapi_rules_lint.config.model import Settings
+from fastapi_rules_lint.config.model import Settings, default_settings
 from fastapi_rules_lint.config.validate import PYPROJECT_SECTION, expand, validate_settings
 from fastapi_rules_lint.config.validate import ConfigError as ConfigError
 from fastapi_rules_lint.engine.options import RuleOptions
@@ -89,7 +89,7 @@ def find_pyproject(start: Path) -> Path | None:
 class LoadedConfig:
     """A validated configuration and where it came from."""
 
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = field(default_factory=default_settings)
     path: Path | None = None
     """The settings file; None for the defaults."""
     root: Path = field(default_factory=Path.cwd)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from fastapi_rules_lint.config.model import SETTINGS_KEYS, Settings
+from fastapi_rules_lint.config.model import SETTINGS_KEYS, Settings, default_settings
 from fastapi_rules_lint.engine.options import RuleOptions
 from fastapi_rules_lint.lint.registry import (
     RuleInfo,
@@ -111,7 +111,7 @@ def validate_settings(
         if key not in SETTINGS_KEYS and key in known_options
     }
     try:
-        settings = Settings.model_validate(rest)
+        settings = Settings.model_validate(rest) if rest else default_settings()
     except ValidationError as error:
         details = error.errors()[0]
         raise ConfigError(

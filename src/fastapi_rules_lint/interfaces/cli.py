@@ -17,21 +17,24 @@ from pathlib import Path
 import click
 
 from fastapi_rules_lint import __version__
-from fastapi_rules_lint.config import ConfigError
-from fastapi_rules_lint.files import FileAccessError, MissingPathError
-from fastapi_rules_lint.interfaces.baseline import BaselineError
-from fastapi_rules_lint.interfaces.check import CheckOptions, run_check
+from fastapi_rules_lint.engine import gc_tuning
 from fastapi_rules_lint.interfaces.console import PROGRAM, Console
-from fastapi_rules_lint.lint.registry import UnknownCodeError
+from fastapi_rules_lint.lint.registry import are_rules_imported
 from fastapi_rules_lint.report import RENDERERS
 
-_RUN_ERRORS = (
-    ConfigError,
-    UnknownCodeError,
-    MissingPathError,
-    FileAccessError,
-    BaselineError,
-)
+# The check pipeline (config and Pydantic, the project model, the cache) is imported by
+# `check` itself, with the garbage collector paused (`engine.gc_tuning`): importing it here
+# would cost every run, `--version` and `rule` too, and with the collector on.
+
+
+def _run_errors() -> tuple[type[Exception], ...]:
+    """The failures of a run reported as one line (imported when one is raised)."""
+    from fastapi_rules_lint.config import ConfigError
+    from fastapi_rules_lint.files import FileAccessError, MissingPathError
+    from fastapi_rules_lint.interfaces.baseline import BaselineError
+    from fastapi_rules_lint.lint.registry import UnknownCodeError
+
+    return (ConfigError, UnknownCodeError, MissingPathError, FileAccessError, BaselineError)
 
 
 class _Cli(click.Group):
@@ -59,11 +62,11 @@ class _Cli(click.Group):
         except click.ClickException as error:
             console.error(_one_line(error.format_message()))
             status = error.exit_code if error.exit_code else 2
-        except _RUN_ERRORS as error:
-            console.error(_one_line(str(error)))
-            status = 2
         except Exception as error:  # the promise: never a traceback
-            console.error(f"internal error: {type(error).__name__}: {_one_line(str(error))}")
+            if isinstance(error, _run_errors()):
+                console.error(_one_line(str(error)))
+            else:
+                console.error(f"internal error: {type(error).__name__}: {_one_line(str(error))}")
             status = 2
         sys.exit(status if isinstance(status, int) else 0)
 
@@ -204,31 +207,35 @@ def check(
         paths = ()  # `--stdin-filename FILE -`, as editor integrations written for ruff pass
     if stdin_filename is not None and paths:
         raise click.UsageError("--stdin-filename reads stdin: do not pass paths as well")
-    options = CheckOptions(
-        paths=paths,
-        select=_codes(select) if select else None,
-        ignore=_codes(ignore),
-        extend_select=_codes(extend_select),
-        fix=fix,
-        unsafe_fixes=unsafe_fixes,
-        diff=diff,
-        output_format=output_format,
-        output_file=output_file,
-        statistics=statistics,
-        show_source=show_source,
-        exit_zero=exit_zero,
-        quiet=quiet,
-        config=config,
-        no_cache=no_cache,
-        jobs=jobs or None,
-        stdin_filename=stdin_filename,
-        baseline=baseline,
-        write_baseline=write_baseline,
-        prune_baseline=prune_baseline,
-        add_noqa=add_noqa,
-        force_exclude=force_exclude,
-    )
-    return run_check(options, Console.detect())
+    with gc_tuning.paused(has_imports_ahead=not are_rules_imported()):
+        from fastapi_rules_lint.interfaces.check import CheckOptions, run_check
+
+        gc_tuning.tune_for_linting()  # this process and the workers it forks (engine.gc_tuning)
+        options = CheckOptions(
+            paths=paths,
+            select=_codes(select) if select else None,
+            ignore=_codes(ignore),
+            extend_select=_codes(extend_select),
+            fix=fix,
+            unsafe_fixes=unsafe_fixes,
+            diff=diff,
+            output_format=output_format,
+            output_file=output_file,
+            statistics=statistics,
+            show_source=show_source,
+            exit_zero=exit_zero,
+            quiet=quiet,
+            config=config,
+            no_cache=no_cache,
+            jobs=jobs or None,
+            stdin_filename=stdin_filename,
+            baseline=baseline,
+            write_baseline=write_baseline,
+            prune_baseline=prune_baseline,
+            add_noqa=add_noqa,
+            force_exclude=force_exclude,
+        )
+        return run_check(options, Console.detect())
 
 
 @cli.command(short_help="Show a rule's documentation.")

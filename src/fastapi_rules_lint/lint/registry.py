@@ -11,7 +11,9 @@ validate a settings file). Those facts come from ``lint/_rule_manifest.py``, gen
 from the rule classes (``pytest tests/test_rule_manifest.py --update-fixtures``; that test
 fails when it is stale). When the rule modules on disk are not the ones the manifest lists (a rule
 added in a development install before regenerating), the manifest is ignored and the
-rules are imported — slower, never wrong. ``all_rules()`` imports them on first use.
+rules are imported — slower, never wrong. ``all_rules()`` imports them on first use;
+those are the last imports of a run's startup, so it ends the garbage collector's
+startup pause (``engine.gc_tuning``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from fastapi_rules_lint.engine import gc_tuning
 
 if TYPE_CHECKING:
     from fastapi_rules_lint.rulebase.rule import Rule
@@ -71,7 +75,13 @@ def all_rules() -> tuple[type[Rule], ...]:
                 if value.code in found and found[value.code] is not value:
                     raise RuntimeError(f"two rules claim {value.code}")
                 found[value.code] = value
+    gc_tuning.imports_done()  # the last of a run's startup imports
     return tuple(found[code] for code in sorted(found))
+
+
+def are_rules_imported() -> bool:
+    """Whether ``all_rules`` has imported the rules in this process."""
+    return all_rules.cache_info().currsize > 0
 
 
 def _rule_modules() -> tuple[str, ...]:
