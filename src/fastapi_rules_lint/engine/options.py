@@ -10,13 +10,21 @@ from pydantic import BaseModel, ConfigDict
 
 
 class RuleOptions(BaseModel):
-    """Base of every rule's options: frozen, kebab-case keys, unknown keys rejected."""
+    """Base of every rule's options: frozen, kebab-case keys, unknown keys rejected.
 
+    A subclass's fields must all have plain defaults (no ``default_factory``, no
+    validators): a rule that is not configured gets ``model_construct()``, which
+    must equal validating ``{}`` (``tests/test_settings.py`` checks every rule's).
+    """
+
+    # The validator is built on first validation (a configured rule), not at import:
+    # a run without rule options never pays for building it.
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
         alias_generator=lambda name: name.replace("_", "-"),
         populate_by_name=True,
+        defer_build=True,
     )
 
 

@@ -6,6 +6,7 @@ must never be served a cache written by the code before the edit.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -16,11 +17,29 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 def source_stamp() -> str:
     """Size and mtime of every module of this package (a few dozen ``stat``s, once per
     process)."""
-    parts: list[str] = []
-    for path in sorted(_PACKAGE.rglob("*.py")):
+    found: list[tuple[tuple[str, ...], os.stat_result]] = []
+    _collect(str(_PACKAGE), (), found)
+    # Sorted by path parts, as `Path` sorts: the same stamp as before `os.scandir`.
+    found.sort(key=lambda item: item[0])
+    return "\n".join(
+        f"{'/'.join(parts)}:{info.st_size}:{info.st_mtime_ns}" for parts, info in found
+    )
+
+
+def _collect(
+    folder: str, parts: tuple[str, ...], found: list[tuple[tuple[str, ...], os.stat_result]]
+) -> None:
+    # `os.scandir` rather than `Path.rglob` + `stat`: a third of the cost, paid by every
+    # run that opens a cache. Like `rglob`, symbolic links to folders are not followed.
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
         try:
-            info = path.stat()
+            if entry.is_dir(follow_symlinks=False):
+                _collect(entry.path, (*parts, entry.name), found)
+            if entry.name.endswith(".py"):
+                found.append(((*parts, entry.name), entry.stat()))
         except OSError:
             continue
-        parts.append(f"{path.relative_to(_PACKAGE)}:{info.st_size}:{info.st_mtime_ns}")
-    return "\n".join(parts)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fastapi_rules_lint.engine.diagnostics import Diagnostic
 from fastapi_rules_lint.files import FileAccessError, read_source, write_atomic
@@ -39,6 +39,10 @@ class BaselineError(Exception):
 class BaselineEntry(BaseModel):
     """One accepted diagnostic."""
 
+    # Validators are built when a baseline is read or written, not at import (a run
+    # without ``--baseline`` imports this module but never uses them).
+    model_config = ConfigDict(defer_build=True)
+
     filename: str
     code: str
     fingerprint: str
@@ -46,6 +50,8 @@ class BaselineEntry(BaseModel):
 
 class BaselineFile(BaseModel):
     """The baseline file's content."""
+
+    model_config = ConfigDict(defer_build=True)
 
     tool: Literal["fastapi-rules"] = "fastapi-rules"
     version: Literal[1] = 1

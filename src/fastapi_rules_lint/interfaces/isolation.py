@@ -19,14 +19,16 @@ that a crash on it cannot take the run down.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+# `multiprocessing` and `concurrent.futures.process` are imported where a process is
+# started: a run that starts none (one file, not risky) does not pay for them.
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -68,6 +70,8 @@ def _send(call: _Call[T, R], sender: Connection) -> None:
 
 def run_alone(function: Callable[[T], R], item: T) -> R | Crash:
     """``function(item)`` in a child process of its own; a ``Crash`` when it dies."""
+    import multiprocessing
+
     context = multiprocessing.get_context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_send, args=(_Call(function, item), sender), daemon=True)
@@ -92,6 +96,9 @@ def run_isolated(
 ) -> None:
     """Run ``function`` over ``items`` in pools of ``processes`` workers, calling
     ``on_result(index, result)`` once per item (see the module docs)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     pending = list(range(len(items)))
     while pending:
         suspects: list[int] = []
@@ -117,6 +124,8 @@ def run_isolated(
 def _settle(in_flight: dict[Future[R], int], on_result: Callable[[int, R | Crash], None]) -> None:
     """Wait for at least one in-flight item and report what finished (a broken pool
     raises ``BrokenProcessPool``, leaving the unfinished items in ``in_flight``)."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
     for future in done:
         result = future.result()  # raises BrokenProcessPool for the lost ones

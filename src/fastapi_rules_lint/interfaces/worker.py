@@ -24,14 +24,12 @@ risky (deep enough that only the big stack holds it) is checked in a child proce
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from fastapi_rules_lint.engine import gc_tuning
 from fastapi_rules_lint.engine.diagnostics import Diagnostic
 from fastapi_rules_lint.engine.parse import is_risky
 from fastapi_rules_lint.interfaces.isolation import Crash, run_alone, run_isolated
-from fastapi_rules_lint.lint.fixer import fix_text
 from fastapi_rules_lint.lint.linter import LintSettings, lint_text
 from fastapi_rules_lint.project.view import ModuleView
 from fastapi_rules_lint.runner import parallel
@@ -78,6 +76,9 @@ class Worker:
         settings = task.settings
         try:
             if self.fixing:
+                # Imported when fixing only: a check never loads the fixer.
+                from fastapi_rules_lint.lint.fixer import fix_text
+
                 fixed = fix_text(
                     task.text, task.display, settings, unsafe=self.unsafe, project=task.project
                 )
@@ -132,6 +133,9 @@ def run_tasks(
     try:
         executor = pool.executor_for(len(tasks))
         if executor is not None:
+            # Imported with the pool (`runner.parallel`): a one-process run skips it.
+            from concurrent.futures.process import BrokenProcessPool
+
             processes = pool.processes
             chunk = chunk_size(len(tasks), processes)
             try:

@@ -28,17 +28,17 @@ Both phases of a run go through here: summarising the project's modules (``ast``
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
 from fastapi_rules_lint.engine.gc_tuning import tune_for_linting
 
+# `multiprocessing` and `concurrent.futures.process` are imported where a pool starts:
+# a run in one process does not pay for them.
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
 PARALLEL_THRESHOLD = 40
@@ -52,6 +52,8 @@ _Out = TypeVar("_Out")
 
 def pool_context() -> BaseContext:
     """How every worker process of a run is started (see the module docstring)."""
+    import multiprocessing
+
     return multiprocessing.get_context()
 
 
@@ -97,6 +99,9 @@ class Pool:
         if self.is_broken or resolve_jobs(self.jobs, count) < 2:
             return None
         if self._executor is None:
+            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
+
             processes = resolve_jobs(self.jobs, count)
             try:
                 executor = ProcessPoolExecutor(
@@ -148,6 +153,8 @@ def map_files(
     results: list[_Out] = []
     executor = pool.executor_for(len(items)) if pool is not None else None
     if executor is not None and pool is not None:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             chunk = chunk_size(len(items), pool.processes)
             results.extend(executor.map(function, items, chunksize=chunk))
@@ -155,6 +162,9 @@ def map_files(
         except BrokenProcessPool:
             pool.broke()  # the rest in this process
     elif pool is None and resolve_jobs(jobs, len(items)) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         processes = resolve_jobs(jobs, len(items))
         try:
             with ProcessPoolExecutor(max_workers=processes, mp_context=pool_context()) as own:
