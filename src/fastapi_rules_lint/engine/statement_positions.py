@@ -2,18 +2,23 @@
 
 ``positions.node_ranges`` generates the code of the whole module to learn a few nodes'
 offsets: in a file that reports anything, about as much work as the traversal. A report
-knows the top-level statement the traversal was in (``Report.statement``), and LibCST
-round-trips the text exactly, so a statement's code starts at a known offset of the text:
-where its first line is (CPython's ``ast`` gives that line, decorators included, at C
-speed) minus the blank and comment lines LibCST gives the statement (``leading_lines``).
-Each such statement is generated from that offset, and only until every node its
-reports need has its range (a missing parameter annotation needs the `def` line, not
-the body): a range is final once recorded, so stopping early changes no offset.
+knows the top-level statement the traversal was in (``Report.statement``). Each such
+statement is generated from offset 0, and only until every node its reports need has its
+range (a missing parameter annotation needs the `def` line, not the body): a range is
+final once recorded, so stopping early changes no offset. Then the ranges move to where
+the statement is in the text. LibCST round-trips the text exactly, so the generated code
+is in the text, at a line start after the statements before it: found there exactly
+once, that is the place (a ``str.find``, no second parse). Found twice or not at all,
+the place is where its first line is (CPython's ``ast`` gives that line, decorators
+included, at C speed) minus the blank and comment lines LibCST gives the statement
+(``leading_lines``). The last statement of a file without a final newline generates a
+newline the text lacks: it is always placed by its first line.
 
 Everything is checked, never assumed: the generated code must equal the text at its
-offset, and every node asked for must get its range. Anything else (grammar this Python
-does not parse, a statement that ends with a newline the text lacks, a fix that edits
-another statement) answers None, and the caller generates the whole module as before.
+offset, and every node asked for must get its range. Anything else (a statement found
+more than once in grammar this Python does not parse, a statement that ends with a
+newline the text lacks, a fix that edits another statement) answers None, and the
+caller generates the whole module as before.
 """
 
 from __future__ import annotations
@@ -54,7 +59,10 @@ class _StoppingSpan(_SyntacticSpan):
         super().__exit__()
         state = self.state
         assert isinstance(state, _StoppingCodegenState)
-        state.recorded(state.awaited_nodes, self.node)
+        # `recorded`'s first test inlined: this runs for every generated node.
+        awaited = state.awaited_nodes
+        if awaited and id(self.node) in awaited:
+            state.recorded(awaited, self.node)
 
 
 @dataclass
@@ -65,8 +73,10 @@ class _StoppingCodegenState(_OffsetCodegenState):
     awaited_targets: set[int] = field(default_factory=set)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        super().after_codegen(node)
-        self.recorded(self.awaited_targets, node)
+        # Awaited targets are targets: only a target can end the wait (called per node).
+        if id(node) in self._target_ids:
+            super().after_codegen(node)
+            self.recorded(self.awaited_targets, node)
 
     def recorded(self, awaited: set[int], node: cst.CSTNode) -> None:
         if awaited and id(node) in awaited:
@@ -95,45 +105,67 @@ def statement_ranges(
     of ``module`` (parsed from ``text``); None when that cannot be trusted.
     ``line_starts``: ``LineIndex.of(text).line_starts``."""
     targets = {target for need in needs.values() for target in need.targets}
-    state = _StoppingCodegenState(
-        default_indent=module.default_indent,
-        default_newline=module.default_newline,
-        targets=targets,
-    )
-    state.syntactic[id(module)] = (0, 0)  # a file-level report, as in node_ranges
-    if needs:
-        first_lines = _first_lines(module, text, needs.keys())
-        if first_lines is None:
-            return None
-        end = 0
-        for index in sorted(needs):
-            statement = module.body[index]
+    syntactic: dict[int, tuple[int, int]] = {id(module): (0, 0)}  # a file-level report
+    inclusive: dict[cst.CSTNode, tuple[int, int]] = {}
+    indents: dict[cst.CSTNode, tuple[str, ...]] = {}
+    first_lines: dict[int, int] | None = None
+    last = len(module.body) - 1
+    end = 0
+    for index in sorted(needs):
+        awaited_nodes = {id(n) for n in needs[index].nodes if id(n) not in syntactic}
+        awaited_targets = {id(t) for t in needs[index].targets if t not in inclusive}
+        if not awaited_nodes and not awaited_targets:
+            continue  # all recorded by an earlier statement (a report's hint was off)
+        # Generated from offset 0, then moved to where the statement is in the text.
+        state = _StoppingCodegenState(
+            default_indent=module.default_indent,
+            default_newline=module.default_newline,
+            targets=targets,
+            awaited_nodes=awaited_nodes,
+            awaited_targets=awaited_targets,
+        )
+        statement = module.body[index]
+        with contextlib.suppress(_Done):
+            statement._codegen(state)
+        code = "".join(state.tokens)
+        start = -1
+        # LibCST round-trips exactly, except that the last statement of a file without
+        # a final newline generates one: any other statement's code is in the text at
+        # a line start at or after `end`; found there once, that is where it is.
+        if index != last or module.has_trailing_newline:
+            found = text.find(code, end)
+            if (
+                found >= 0
+                and (found == 0 or text[found - 1] in "\r\n")
+                and text.find(code, found + 1) < 0
+            ):
+                start = found
+        if start < 0:
+            # Not found, or found more than once: its first line from CPython's parser.
+            if first_lines is None:
+                first_lines = _first_lines(module, text, needs.keys())
+                if first_lines is None:
+                    return None
             row = first_lines[index] - _lines_above(statement)
             if not 1 <= row <= len(line_starts) or line_starts[row - 1] < end:
                 return None
-            state.offset = start = line_starts[row - 1]
-            recorded = state.syntactic
-            state.awaited_nodes = {id(n) for n in needs[index].nodes if id(n) not in recorded}
-            state.awaited_targets = {
-                id(target) for target in needs[index].targets if target not in state.inclusive
-            }
-            if not state.awaited_nodes and not state.awaited_targets:
-                continue  # all recorded by an earlier statement (a report's hint was off)
-            state.indent_tokens.clear()  # a top-level statement starts unindented
-            with contextlib.suppress(_Done):
-                statement._codegen(state)
+            start = line_starts[row - 1]
             # A statement that ends with a newline the text lacks (the last one of a
             # file without a final newline) or any other disagreement: no shortcut.
-            if not text.startswith("".join(state.tokens), start):
+            if not text.startswith(code, start):
                 return None
-            state.tokens.clear()
-            end = state.offset
+        for key, (first, last) in state.syntactic.items():
+            syntactic[key] = (first + start, last + start)
+        for node, (first, last) in state.inclusive.items():
+            inclusive[node] = (first + start, last + start)
+        indents.update(state.indents)
+        end = start + len(code)
     everything = (node for need in needs.values() for node in need.nodes)
-    if any(id(node) not in state.syntactic for node in everything) or any(
-        target not in state.inclusive for target in targets
+    if any(id(node) not in syntactic for node in everything) or any(
+        target not in inclusive for target in targets
     ):
         return None
-    return NodeRanges(text, NodeOffsets(state.syntactic), state.inclusive, state.indents)
+    return NodeRanges(text, NodeOffsets(syntactic), inclusive, indents)
 
 
 def _lines_above(statement: cst.BaseStatement) -> int:

@@ -318,7 +318,17 @@ def _walk(
             for method in methods:
                 method(node)
 
-    walk(node)
+    try:
+        walk(node)
+    finally:
+        # `walk` refers to itself through its closure: a reference cycle that would keep
+        # the method tables, and through them the visitors' state (CST subtrees they
+        # collected), alive until the cyclic collector runs. Breaking it frees them now.
+        walk = _walked_out
+
+
+def _walked_out(node: cst.CSTNode) -> None:
+    """What ``_walk``'s closure is left pointing at once the walk is over."""
 
 
 def cached_visitors(visitor: cst.BatchableCSTVisitor) -> Mapping[str, VisitorMethod]:

@@ -17,6 +17,7 @@ import libcst as cst
 
 from fastapi_rules_lint.engine.diagnostics import Diagnostic, Fix, Location
 from fastapi_rules_lint.engine.noqa import NO_SUPPRESSIONS, Suppressions, Use, parse_suppressions
+from fastapi_rules_lint.engine.options import RuleOptions
 from fastapi_rules_lint.engine.parse import on_big_stack, precheck
 from fastapi_rules_lint.engine.positions import LineIndex, NodeRanges, node_ranges
 from fastapi_rules_lint.engine.source import DecodedSource, SourceDecodeError, decode_source
@@ -179,12 +180,7 @@ def lint_module(
     # whether they would fire there: their reports mark directives used, nothing more.
     judged_only = named_rules(suppressions) - settings.enabled if judge_noqa else frozenset()
     reports = Reports()
-    rule_classes = tuple(
-        rule_class
-        for rule_class in all_rules()
-        if (rule_class.code in settings.enabled or rule_class.code in judged_only)
-        and rule_class.requires & available == rule_class.requires
-    )
+    rule_classes = _selected_rules(settings.enabled, judged_only, available)
     if not rule_classes:
         return []
     batch = _take_batch(rule_classes, context, settings, reports)
@@ -195,6 +191,30 @@ def lint_module(
         )
     finally:
         _give_back(rule_classes, batch)
+
+
+# The rules a module runs, per (enabled, judged only, available): a run asks the same
+# few questions for every file, and enum flag arithmetic per rule per file adds up.
+_SELECTIONS: dict[tuple[frozenset[str], frozenset[str], Requires], tuple[type[Rule], ...]] = {}
+_MAX_SELECTIONS = 64
+
+
+def _selected_rules(
+    enabled: frozenset[str], judged_only: frozenset[str], available: Requires
+) -> tuple[type[Rule], ...]:
+    key = (enabled, judged_only, available)
+    found = _SELECTIONS.get(key)
+    if found is None:
+        found = tuple(
+            rule_class
+            for rule_class in all_rules()
+            if (rule_class.code in enabled or rule_class.code in judged_only)
+            and rule_class.requires & available == rule_class.requires
+        )
+        if len(_SELECTIONS) >= _MAX_SELECTIONS:
+            _SELECTIONS.clear()
+        _SELECTIONS[key] = found
+    return found
 
 
 # Per tuple of rule classes: a `Batch` of context visitors and rules not in use, made
@@ -218,17 +238,35 @@ def _take_batch(
             LeaveContext(context, reports),
         ]
         return Batch(visitors)
+    # `_give_back` cleared every visitor: re-running `__init__` makes it as good as new.
     enter, *rules, leave = batch.visitors
-    _restart(enter, context, reports)
-    for rule, cls in zip(rules, rule_classes, strict=True):
-        _restart(rule, context, settings.options_for(cls), reports)
-    _restart(leave, context, reports)
+    enter_init: Callable[..., None] = type(enter).__init__
+    enter_init(enter, context, reports)
+    options = _options(rule_classes, settings)
+    for rule, cls, rule_options in zip(rules, rule_classes, options, strict=True):
+        rule_init: Callable[..., None] = cls.__init__
+        rule_init(rule, context, rule_options, reports)
+    leave_init: Callable[..., None] = type(leave).__init__
+    leave_init(leave, context, reports)
     return batch
 
 
-def _restart(visitor: cst.BatchableCSTVisitor, *arguments: object) -> None:
-    visitor.__dict__.clear()
-    type(visitor).__init__(visitor, *arguments)
+# The options of a tuple of rule classes under the settings last used with it (a run
+# lints every file with one `LintSettings`): looked up once, not per rule per file.
+_OPTIONS: dict[tuple[type[Rule], ...], tuple[LintSettings, tuple[RuleOptions, ...]]] = {}
+
+
+def _options(
+    rule_classes: tuple[type[Rule], ...], settings: LintSettings
+) -> tuple[RuleOptions, ...]:
+    known = _OPTIONS.get(rule_classes)
+    if known is not None and known[0] is settings:
+        return known[1]
+    options = tuple(settings.options_for(cls) for cls in rule_classes)
+    if len(_OPTIONS) >= _MAX_BATCHES:
+        _OPTIONS.clear()
+    _OPTIONS[rule_classes] = (settings, options)
+    return options
 
 
 def _give_back(rule_classes: tuple[type[Rule], ...], batch: Batch) -> None:

@@ -111,25 +111,30 @@ def module_view(model: ProjectModel, ref: ModuleRef) -> ModuleView:
     values = set(names.values())
     prefix = f"{ref.name}."
     own_dependencies = frozenset(_PrefixIndex.of(model.dependencies).under(prefix))
+    # One `definition` per name for the aliases, functions and methods below.
+    definitions = {
+        name: definition for name in values if (definition := model.definition(name)) is not None
+    }
     aliases = {
         canonical: _canonical_markers(model, alias, canonical)
-        for canonical in values
-        if (alias := model.annotated_alias(canonical)) is not None
+        for canonical, definition in definitions.items()
+        if definition.assignment is not None
+        and (alias := definition.assignment.annotated) is not None
     }
     dependency_functions = _reachable_dependencies(
         model, [*aliases, *(values & model.dependencies)], aliases
     )
     functions = {
         canonical: definition.function
-        for canonical in values
-        if (definition := model.function(canonical)) is not None and definition.function is not None
+        for canonical, definition in definitions.items()
+        if definition.function is not None
     }
 
     methods = [
         f"{name}.{method.name}"
-        for name in values
-        if (class_ := model.definition(name)) is not None and class_.class_ is not None
-        for method in class_.class_.methods
+        for name, definition in definitions.items()
+        if definition.class_ is not None
+        for method in definition.class_.methods
     ]
 
     def relevant(names_: set[str]) -> frozenset[str]:

@@ -114,10 +114,12 @@ class Workspace:
         self._scans: dict[Path, _Scan] = {}
         self._roots: dict[str, Path] = {}
         """Folder → its project root, for ``fingerprint_for`` (one run's lookups)."""
+        self._file_roots: dict[str, Path] = {}
+        """Likewise for ``project_for``, found from a file of the folder."""
 
     def project_for(self, path: Path) -> Project:
         """The project ``path`` belongs to, built on first use."""
-        root = project_root(path, self.cwd)
+        root = self._root_of(path)
         project = self._projects.get(root)
         is_new_buffer = _key(path) in self.buffers and (
             project is None or project.module_of(path) is None
@@ -126,6 +128,17 @@ class Workspace:
             project = self._build(root, extra=path)
             self._projects[root] = project
         return project
+
+    def _root_of(self, path: Path) -> Path:
+        # `project_root` depends only on the folder `path` is or is in (and this run's
+        # cwd): every file of a folder has the same root, found once instead of walking
+        # the folder's parents with pathlib for every file.
+        absolute = os.path.abspath(path)
+        folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        root = self._file_roots.get(folder)
+        if root is None:
+            root = self._file_roots[folder] = project_root(path, self.cwd)
+        return root
 
     def fingerprint_for(self, path: Path) -> str:
         """``project_for(path).fingerprint`` without building the project's model: a
