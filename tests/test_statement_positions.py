@@ -206,3 +206,20 @@ def test_fixture_diagnostics_and_fixes_do_not_depend_on_the_shortcut(
     shortcut = lint_text(text, path.name, settings)
     monkeypatch.setattr(linter, "statement_ranges", lambda *arguments: None)
     assert lint_text(text, path.name, settings) == shortcut
+
+
+def test_the_last_statement_without_newline_is_not_placed_on_an_earlier_twin() -> None:
+    # Statement 1 is the text LibCST generates for statement 2 (which, last in a file
+    # without a final newline, generates a newline the text lacks): placing statement 2
+    # by a search would put it on statement 1. An earlier needed statement first, so
+    # that the last statement is not the first one placed.
+    text = "a = 1\nx = 2\nx = 2"
+    module = cst.parse_module(text)
+    starts = LineIndex.of(text).line_starts
+    first, last = module.body[0], module.body[2]
+    # A fix target: its range is recorded only after the statement's newline.
+    needs = {0: Needs([first]), 2: Needs([last], [last])}
+    partial = statement_ranges(module, text, starts, needs)
+    whole = node_ranges(module, [last])
+    if partial is not None:
+        _same(partial, whole, [first, last])

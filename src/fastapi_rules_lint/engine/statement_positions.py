@@ -109,7 +109,7 @@ def statement_ranges(
     inclusive: dict[cst.CSTNode, tuple[int, int]] = {}
     indents: dict[cst.CSTNode, tuple[str, ...]] = {}
     first_lines: dict[int, int] | None = None
-    last = len(module.body) - 1
+    last_index = len(module.body) - 1
     end = 0
     for index in sorted(needs):
         awaited_nodes = {id(n) for n in needs[index].nodes if id(n) not in syntactic}
@@ -132,7 +132,7 @@ def statement_ranges(
         # LibCST round-trips exactly, except that the last statement of a file without
         # a final newline generates one: any other statement's code is in the text at
         # a line start at or after `end`; found there once, that is where it is.
-        if index != last or module.has_trailing_newline:
+        if index != last_index or module.has_trailing_newline:
             found = text.find(code, end)
             if (
                 found >= 0
@@ -154,10 +154,10 @@ def statement_ranges(
             # file without a final newline) or any other disagreement: no shortcut.
             if not text.startswith(code, start):
                 return None
-        for key, (first, last) in state.syntactic.items():
-            syntactic[key] = (first + start, last + start)
-        for node, (first, last) in state.inclusive.items():
-            inclusive[node] = (first + start, last + start)
+        for key, (low, high) in state.syntactic.items():
+            syntactic[key] = (low + start, high + start)
+        for node, (low, high) in state.inclusive.items():
+            inclusive[node] = (low + start, high + start)
         indents.update(state.indents)
         end = start + len(code)
     everything = (node for need in needs.values() for node in need.nodes)
