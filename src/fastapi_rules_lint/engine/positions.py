@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -92,6 +93,8 @@ class _OffsetCodegenState(CodegenState):
     indents: dict[cst.CSTNode, tuple[str, ...]] = field(default_factory=dict)
     _target_ids: frozenset[int] = frozenset()
     _target_starts: dict[int, int] = field(default_factory=dict)
+    span_class: ClassVar[type[_SyntacticSpan]] = _SyntacticSpan
+    """What records a node's syntactic range (a subclass may stop the generation)."""
 
     def __post_init__(self) -> None:
         self._target_ids = frozenset(id(target) for target in self.targets)
@@ -122,7 +125,7 @@ class _OffsetCodegenState(CodegenState):
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
     ) -> _SyntacticSpan:
-        return _SyntacticSpan(self, node, start_node, end_node)
+        return self.span_class(self, node, start_node, end_node)
 
 
 @dataclass

@@ -28,6 +28,7 @@ import contextlib
 import warnings
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import libcst as cst
 
@@ -71,6 +72,7 @@ class _StoppingCodegenState(_OffsetCodegenState):
 
     awaited_nodes: set[int] = field(default_factory=set)
     awaited_targets: set[int] = field(default_factory=set)
+    span_class: ClassVar[type[_SyntacticSpan]] = _StoppingSpan
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         # Awaited targets are targets: only a target can end the wait (called per node).
@@ -83,15 +85,6 @@ class _StoppingCodegenState(_OffsetCodegenState):
             awaited.discard(id(node))
             if not self.awaited_nodes and not self.awaited_targets:
                 raise _Done
-
-    def record_syntactic_position(  # type: ignore[override]
-        self,
-        node: cst.CSTNode,
-        *,
-        start_node: cst.CSTNode | None = None,
-        end_node: cst.CSTNode | None = None,
-    ) -> _SyntacticSpan:
-        return _StoppingSpan(self, node, start_node, end_node)
 
 
 def statement_ranges(
