@@ -97,6 +97,7 @@ def test_an_edit_elsewhere_that_changes_no_view_still_hits(tmp_path: Path) -> No
     warm, imports = _check(root, "app/routes.py", "app/deps.py")
     assert json.loads(warm) == json.loads(cold)
     assert "fastapi_rules_lint.project.model" in imports  # the views were compared
+    assert "libcst" not in imports  # the model and the views need no LibCST
     assert "fastapi_rules_lint.lint.linter" not in imports  # and no file was linted
 
 

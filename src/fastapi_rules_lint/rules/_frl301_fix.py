@@ -19,7 +19,7 @@ import libcst as cst
 from fastapi_rules_lint.engine.diagnostics import Applicability, ImportRequest
 from fastapi_rules_lint.rulebase.edits import NameUse, name_use
 from fastapi_rules_lint.rulebase.rule import NodeFix
-from fastapi_rules_lint.semantics.asyncio.blocking import BlockingMatch
+from fastapi_rules_lint.semantics.asyncio.blocking_calls import BlockingMatch
 from fastapi_rules_lint.semantics.asyncio.thread_helpers import (
     THREADPOOL,
     ThreadHelper,

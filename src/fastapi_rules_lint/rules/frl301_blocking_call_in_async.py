@@ -7,10 +7,9 @@ import libcst as cst
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix
 from fastapi_rules_lint.rulebase.tracking import ScopeTracking
 from fastapi_rules_lint.rules._frl301_fix import BlockingCallFixes
-from fastapi_rules_lint.semantics.asyncio.blocking import (
-    BlockingCallsOptions,
+from fastapi_rules_lint.semantics.asyncio.blocking import BlockingCallsOptions, BlockingTable
+from fastapi_rules_lint.semantics.asyncio.blocking_calls import (
     BlockingMatch,
-    BlockingTable,
     display_call,
     find_blocking,
 )

@@ -8,7 +8,8 @@ from fastapi_rules_lint.engine.diagnostics import Applicability
 from fastapi_rules_lint.engine.options import RuleOptions
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix, Requires
 from fastapi_rules_lint.rulebase.tracking import ScopeTracking
-from fastapi_rules_lint.semantics.asyncio.blocking import BlockingTable, display_call, find_blocking
+from fastapi_rules_lint.semantics.asyncio.blocking import BlockingTable
+from fastapi_rules_lint.semantics.asyncio.blocking_calls import display_call, find_blocking
 from fastapi_rules_lint.semantics.asyncio.maybe_blocking import (
     BENIGN_METHODS,
     is_safe_name,
@@ -16,7 +17,8 @@ from fastapi_rules_lint.semantics.asyncio.maybe_blocking import (
 )
 from fastapi_rules_lint.semantics.asyncio.project_calls import chain_labels
 from fastapi_rules_lint.semantics.asyncio.receivers import KNOWN_COROUTINES
-from fastapi_rules_lint.semantics.python.callgraph import CallGraph, Step, has_plain_decorators
+from fastapi_rules_lint.semantics.python.callgraph import CallGraph, Step
+from fastapi_rules_lint.semantics.python.decorators import has_plain_decorators
 
 ASYNC_ANNOTATION_WORDS = ("Async", "Awaitable", "Coroutine")
 LITERALS = (

@@ -8,14 +8,11 @@ import libcst as cst
 
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged
 from fastapi_rules_lint.rulebase.tracking import ScopeTracking
-from fastapi_rules_lint.semantics.asyncio.blocking import (
-    BlockingCallsOptions,
-    BlockingTable,
-    display_call,
-    find_blocking,
-)
+from fastapi_rules_lint.semantics.asyncio.blocking import BlockingCallsOptions, BlockingTable
+from fastapi_rules_lint.semantics.asyncio.blocking_calls import display_call, find_blocking
 from fastapi_rules_lint.semantics.asyncio.project_calls import chain_labels
-from fastapi_rules_lint.semantics.python.callgraph import CallGraph, Step, has_plain_decorators
+from fastapi_rules_lint.semantics.python.callgraph import CallGraph, Step
+from fastapi_rules_lint.semantics.python.decorators import has_plain_decorators
 
 _LOAD = "def load_config() -> str:\n    with open('config.toml') as f:\n        return f.read()\n\n"
 

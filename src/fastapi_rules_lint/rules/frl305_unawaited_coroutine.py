@@ -9,9 +9,9 @@ import libcst as cst
 from fastapi_rules_lint.engine.diagnostics import Applicability
 from fastapi_rules_lint.rulebase.rule import Clean, Flagged, NodeFix
 from fastapi_rules_lint.rulebase.tracking import ScopeTracking
-from fastapi_rules_lint.semantics.asyncio.blocking import display_call
+from fastapi_rules_lint.semantics.asyncio.blocking_calls import display_call
 from fastapi_rules_lint.semantics.asyncio.receivers import KNOWN_COROUTINES
-from fastapi_rules_lint.semantics.python.callgraph import are_plain_decorators
+from fastapi_rules_lint.semantics.python.decorators import are_plain_decorators
 
 _HEAD = "import asyncio\n\n"
 

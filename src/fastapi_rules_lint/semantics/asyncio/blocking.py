@@ -19,12 +19,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Protocol
-
-import libcst as cst
 
 from fastapi_rules_lint.engine.options import RuleOptions
-from fastapi_rules_lint.semantics.python.names import dotted_name
 
 
 @dataclass(frozen=True)
@@ -263,40 +259,3 @@ class BlockingTable:
     def _is_allowed(self, qualified: str) -> bool:
         parts = qualified.split(".")
         return any(".".join(parts[:end]) in self.allowed for end in range(1, len(parts) + 1))
-
-
-@dataclass(frozen=True)
-class BlockingMatch:
-    """A call found in the table."""
-
-    qualified: str
-    entry: BlockingCall
-
-
-class Callees(Protocol):
-    """What ``find_blocking`` asks of the traversal: ``Scopes`` answers it. A protocol, so
-    the table does not import ``scopes`` (which builds on ``receivers``, which builds on
-    this module)."""
-
-    def callee_names(self, call: cst.Call) -> frozenset[str]: ...
-
-
-def find_blocking(
-    call: cst.Call, scopes: Callees, table: BlockingTable
-) -> BlockingMatch | None:
-    """The table entry ``call`` matches, through imports, aliases and receiver kinds."""
-    for name in sorted(scopes.callee_names(call)):
-        entry = table.lookup(name)
-        if entry is not None:
-            return BlockingMatch(name, entry)
-    return None
-
-
-def display_call(call: cst.Call, qualified: str) -> str:
-    """How a message names a call: as written when it is a dotted name
-    (``requests.get()``, ``client.get()``), else by the last two parts of its qualified
-    name (``Path.read_text()`` for ``(base / "x").read_text()``)."""
-    written = dotted_name(call.func)
-    if written is None:
-        written = ".".join(qualified.removeprefix("builtins.").split(".")[-2:])
-    return f"{written}()"

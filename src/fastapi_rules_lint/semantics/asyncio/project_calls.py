@@ -41,10 +41,7 @@ from fastapi_rules_lint.semantics.asyncio.receivers import (
     canonical_member,
     is_class_name,
 )
-from fastapi_rules_lint.semantics.python.callgraph import (
-    TRANSPARENT_DECORATORS,
-    shortest_chains,
-)
+from fastapi_rules_lint.semantics.python.callgraph import TRANSPARENT_DECORATORS, shortest_chains
 
 DEFAULT_TABLE = BlockingTable({}, frozenset())
 UNTYPED = frozenset({"builtins.object", "typing.Any", "typing_extensions.Any"})

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from fastapi_rules_lint.project.model import CallFacts
+from fastapi_rules_lint.semantics.asyncio.annotation_kinds import annotation_kind
 from fastapi_rules_lint.semantics.asyncio.receivers import (
     PATH,
     RESULT_KINDS,
-    annotation_kind,
     canonical,
     canonical_member,
     is_class_name,

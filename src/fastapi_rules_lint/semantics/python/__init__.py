@@ -1,7 +1,8 @@
 """Plain Python semantics, no framework: ``names`` (bindings and imports), ``annotations``
 (what an annotation is under ``Annotated``/``Optional``, overloads), ``signatures``
 (parameters, keeping a signature valid under a fix), ``callgraph`` (same-module calls),
-``branches`` (mutually exclusive ``if``/``match`` branches).
+``decorators`` (decorators that keep a call plain), ``branches`` (mutually exclusive
+``if``/``match`` branches).
 
 The bottom of ``semantics``: imports nothing from ``semantics.fastapi`` or
 ``semantics.asyncio``. Helpers that read the traversal take a protocol

@@ -17,11 +17,14 @@ what calling the function does (``@celery.task``, a decorator moving work to a t
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import libcst as cst
+# The search (``shortest_chains``) serves the project model, built without LibCST;
+# the tree's nodes appear here only as keys and annotations.
+if TYPE_CHECKING:
+    import libcst as cst
 
 TRANSPARENT_DECORATORS = frozenset(
     {
@@ -114,23 +117,3 @@ def shortest_chains(
             through.append(next_hop[through[-1]])
         found[function] = (tuple(through), ends[through[-1]])
     return found
-
-
-def has_plain_decorators(
-    node: cst.FunctionDef, qualified: Callable[[cst.BaseExpression], frozenset[str]]
-) -> bool:
-    """No decorators, or only ones that keep calling the function a plain call."""
-    return are_plain_decorators(node.decorators, qualified)
-
-
-def are_plain_decorators(
-    decorators: Iterable[cst.Decorator], qualified: Callable[[cst.BaseExpression], frozenset[str]]
-) -> bool:
-    """``has_plain_decorators`` of some of a function's decorators."""
-    for decorator in decorators:
-        expression = decorator.decorator
-        if isinstance(expression, cst.Call):
-            expression = expression.func
-        if qualified(expression).isdisjoint(TRANSPARENT_DECORATORS):
-            return False
-    return True
