@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from fastapi_rules_lint import __version__
-from fastapi_rules_lint.interfaces import worker
 from fastapi_rules_lint.interfaces.cli import cli
+from fastapi_rules_lint.lint import linter
 from tests.fix_examples import fix_example
 
 ANY_SOURCE = "from typing import Any\n\n\ndef f(x: Any) -> None: ...\n"
@@ -282,14 +282,14 @@ def test_jobs_give_the_same_results(project: Path) -> None:
 def test_internal_error_names_the_file_and_keeps_others(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = worker.lint_text
+    real = linter.lint_text
 
     def flaky(text: str, path: str, *args: object, **kwargs: object) -> object:
         if path.endswith("boom.py"):
             raise RuntimeError("kaboom")
         return real(text, path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(worker, "lint_text", flaky)
+    monkeypatch.setattr(linter, "lint_text", flaky)  # where the worker imports it from
     _write(project / "boom.py", CLEAN_SOURCE)
     _write(project / "z.py", ANY_SOURCE)
     result = run("check", "--select", "FRL103", "--no-cache", "--jobs", "1")

@@ -82,6 +82,7 @@ class _State:
     collector it describes is one per process."""
 
     is_paused = False
+    is_forking_at_startup = False
 
 
 def _resume() -> None:
@@ -96,12 +97,30 @@ def _resume_frozen() -> None:
         _resume()
 
 
+def _before_fork() -> None:
+    if not _State.is_forking_at_startup:
+        _resume_frozen()
+
+
 # A run that forks (a worker pool, a risky file checked alone) is past its startup: the
 # parent resumes before the fork, so the children start collecting too. Frozen first:
 # nothing made during the pause was ever collected, so all of it is still in the
 # youngest generation, and every collection in the parent and, page by page, in each
-# child would otherwise scan (and copy) the whole heap.
-os.register_at_fork(before=_resume_frozen)
+# child would otherwise scan (and copy) the whole heap. The exception is a fork in the
+# middle of the startup (``forking_at_startup``).
+os.register_at_fork(before=_before_fork)
+
+
+@contextmanager
+def forking_at_startup() -> Iterator[None]:
+    """Forks in the block keep the pause: the standby linter (``runner.standby``) is
+    forked while both processes still have their imports ahead, and each resumes at its
+    own ``imports_done`` (the child through ``registry.all_rules``)."""
+    _State.is_forking_at_startup = True
+    try:
+        yield
+    finally:
+        _State.is_forking_at_startup = False
 
 
 @contextmanager

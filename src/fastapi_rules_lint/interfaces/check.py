@@ -27,6 +27,10 @@ Decisions (those of reading and finishing are in those modules):
   lint) only when a file must be linted, and a file's ``ModuleView`` is computed only
   when the cache's project key misses (``cache``): a warm run whose files are all cache
   hits imports no LibCST, builds no rule and no project model.
+- A run that lints without a pool lints in the standby the CLI forked as it started
+  (``runner.standby``), which imported the linter meanwhile; this process then imports
+  no LibCST at all (the model and the views need none). Without a standby (``--jobs
+  1``, one CPU, no ``fork``) it lints here, as before.
 """
 
 from __future__ import annotations
@@ -50,8 +54,9 @@ from fastapi_rules_lint.interfaces.check_files import (
 from fastapi_rules_lint.interfaces.check_finish import finish, settle, unified_diff
 from fastapi_rules_lint.interfaces.console import Console
 from fastapi_rules_lint.interfaces.progress import Progress
-from fastapi_rules_lint.runner.parallel import Pool, largest_first
+from fastapi_rules_lint.runner.parallel import Pool, largest_first, resolve_jobs
 from fastapi_rules_lint.runner.settings import RunSettings
+from fastapi_rules_lint.runner.standby import Standby
 from fastapi_rules_lint.runner.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -60,8 +65,9 @@ if TYPE_CHECKING:
 __all__ = ["CheckOptions", "Mode", "run_check", "unified_diff"]
 
 
-def run_check(options: CheckOptions, console: Console) -> int:
-    """Run ``check``; returns the exit status."""
+def run_check(options: CheckOptions, console: Console, standby: Standby | None = None) -> int:
+    """Run ``check``; returns the exit status. ``standby``: a linter process the caller
+    started (``runner.standby``), used if the run lints and starts no pool."""
     if options.stdin_filename is not None:
         start = Path(options.stdin_filename)
     else:
@@ -85,13 +91,15 @@ def run_check(options: CheckOptions, console: Console) -> int:
     if not files and not options.reads_stdin and not run.failed and not options.quiet:
         console.warning("No Python files found under the given path(s)")
     try:
-        with Pool(options.jobs) as pool:
-            if options.no_cache and not options.reads_stdin:
+        with Pool(options.jobs, standby) as pool:
+            if options.no_cache and not options.reads_stdin and resolve_jobs(
+                options.jobs, len(files)
+            ) > 1:
                 # Every file will be linted: fork the workers while this process is
                 # small (``runner.parallel``: a worker starts as big as its parent),
-                # after importing the linter, which this process imports anyway: the
-                # workers inherit it instead of importing it again.
-                import fastapi_rules_lint.interfaces.worker  # noqa: F401
+                # after importing the linter: the workers inherit it instead of each
+                # importing it again.
+                import fastapi_rules_lint.lint.linter  # noqa: F401
 
                 pool.start(len(files))
             return _check_files(run, files, pool)
@@ -135,6 +143,8 @@ def _check_files(run: CheckRun, files: list[CheckFile], pool: Pool) -> int:
                 run.diagnostics.extend(cached)
         for file in pending:
             _ensure_view(file, workspace)
+    if not pending:
+        pool.standby.close()  # nothing to lint: free its core now
     if pending:
         outcomes = _lint_pending(run, pending, fixing, pool)
         for file, outcome in zip(pending, outcomes, strict=True):
@@ -163,7 +173,7 @@ def _lint_pending(
     run: CheckRun, pending: list[CheckFile], fixing: bool, pool: Pool
 ) -> list[Outcome]:
     """Lint (or fix) the files the cache did not answer."""
-    from fastapi_rules_lint.interfaces.worker import Task, Worker, run_tasks  # lazy: "Startup"
+    from fastapi_rules_lint.interfaces.worker import Task, Worker, run_tasks
 
     worker = Worker(fixing=fixing, unsafe=run.unsafe)
     options, console = run.options, run.console

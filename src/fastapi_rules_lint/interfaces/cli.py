@@ -207,7 +207,16 @@ def check(
         paths = ()  # `--stdin-filename FILE -`, as editor integrations written for ruff pass
     if stdin_filename is not None and paths:
         raise click.UsageError("--stdin-filename reads stdin: do not pass paths as well")
-    with gc_tuning.paused(has_imports_ahead=not are_rules_imported()):
+    has_imports_ahead = not are_rules_imported()
+    with gc_tuning.paused(has_imports_ahead=has_imports_ahead):
+        from fastapi_rules_lint.runner.standby import Standby
+
+        # Forked first, so that it imports the linter while this process imports the
+        # rest of the pipeline and builds the views (``runner.standby``); pointless when
+        # this process has the linter already (a second run in one process).
+        standby = Standby()
+        if has_imports_ahead:
+            standby.start(_warm_up, jobs or None)
         from fastapi_rules_lint.interfaces.check import CheckOptions, run_check
 
         gc_tuning.tune_for_linting()  # this process and the workers it forks (engine.gc_tuning)
@@ -235,7 +244,17 @@ def check(
             add_noqa=add_noqa,
             force_exclude=force_exclude,
         )
-        return run_check(options, Console.detect())
+        try:
+            return run_check(options, Console.detect(), standby)
+        finally:
+            standby.close()  # the run failed early, or never needed it
+
+
+def _warm_up() -> None:
+    # The standby's first task (it runs there, in the forked process).
+    from fastapi_rules_lint.interfaces.worker import warm_up
+
+    warm_up()
 
 
 @cli.command(short_help="Show a rule's documentation.")

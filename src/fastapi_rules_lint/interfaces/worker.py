@@ -7,7 +7,8 @@ file's plain lint results when linting alone works.
 
 ``--jobs`` default (``jobs=None``): one process below ``PARALLEL_THRESHOLD`` files to
 lint (starting workers and importing LibCST in each costs more than it saves on a
-small run, e.g. a pre-commit batch), else ``os.cpu_count()`` workers (at most
+small run, e.g. a pre-commit batch; such a run lints in the run's standby process when
+it has one, ``runner.standby``), else ``os.cpu_count()`` workers (at most
 ``MAX_AUTO_JOBS``); chunks are small (``runner.parallel``: the caller hands tasks out
 largest first). The workers are the run's (``runner.parallel.Pool``, shared with the
 summarising phase) or, without one, this call's own. A pool that cannot start (a
@@ -30,10 +31,14 @@ from fastapi_rules_lint.engine import gc_tuning
 from fastapi_rules_lint.engine.diagnostics import Diagnostic
 from fastapi_rules_lint.engine.parse import is_risky
 from fastapi_rules_lint.interfaces.isolation import Crash, run_alone, run_isolated
-from fastapi_rules_lint.lint.linter import LintSettings, lint_text
+from fastapi_rules_lint.lint.settings import LintSettings
 from fastapi_rules_lint.project.view import ModuleView
 from fastapi_rules_lint.runner import parallel
 from fastapi_rules_lint.runner.parallel import Pool, chunk_size
+
+# The linter (LibCST, the semantics, the rules) is imported where a file is linted
+# (``Worker.__call__``, ``warm_up``): a process that only hands tasks to others (the
+# parent of a pool or of a standby, ``runner.standby``) never imports it.
 
 PARALLEL_THRESHOLD = parallel.PARALLEL_THRESHOLD
 MAX_AUTO_JOBS = parallel.MAX_AUTO_JOBS
@@ -73,6 +78,8 @@ class Worker:
     unsafe: bool = False
 
     def __call__(self, task: Task) -> Outcome:
+        from fastapi_rules_lint.lint.linter import lint_text
+
         settings = task.settings
         try:
             if self.fixing:
@@ -111,6 +118,17 @@ class Worker:
         return Outcome(task.display, (), error=message)
 
 
+def warm_up() -> None:
+    """Import the linter and build what its first file would (a standby process runs
+    this while its parent builds the views: ``runner.standby``)."""
+    from fastapi_rules_lint.lint.linter import lint_text
+    from fastapi_rules_lint.lint.registry import all_rules
+
+    all_rules()  # ends the startup's collector pause (``engine.gc_tuning``)
+    lint_text("", "<warm-up>")  # the native parser, the engine's lazy imports
+    gc_tuning.tune_for_linting()  # as a pool's workers do
+
+
 def resolve_jobs(jobs: int | None, task_count: int) -> int:
     """How many processes to use (see the module docstring)."""
     return parallel.resolve_jobs(jobs, task_count)
@@ -136,6 +154,7 @@ def run_tasks(
             # Imported with the pool (`runner.parallel`): a one-process run skips it.
             from concurrent.futures.process import BrokenProcessPool
 
+            pool.standby.close()  # the pool lints: free the standby's core
             processes = pool.processes
             chunk = chunk_size(len(tasks), processes)
             try:
@@ -152,6 +171,15 @@ def run_tasks(
                 return results + _recover(worker, tasks[len(results) :], processes, on_done)
             except (OSError, NotImplementedError):
                 pool.broke()  # the rest in this process
+        done = pool.standby.map(worker, tasks)
+        if done is not None:
+            for outcome in done:
+                results.append(outcome)
+                if on_done is not None:
+                    on_done()
+            if len(results) < len(tasks):  # the standby died: only its file is lost
+                return results + _recover(worker, tasks[len(results) :], 1, on_done)
+            return results
     finally:
         if owned:
             pool.close()

@@ -24,6 +24,9 @@ Both phases of a run go through here: summarising the project's modules (``ast``
   starts its workers once, before the model exists (right after reading the files, at
   about 65 MB), and both phases use them: summarising, then linting (the views travel
   with the tasks). Workers are forked all at once on the first submission.
+- **A standby below the threshold** (``runner.standby``): a run too small for a pool
+  lints in the standby process the CLI forked at its start, if it has one
+  (``Pool.standby``); a pool that lints closes it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
 from fastapi_rules_lint.engine.gc_tuning import tune_for_linting
+from fastapi_rules_lint.runner.standby import Standby
 
 # `multiprocessing` and `concurrent.futures.process` are imported where a pool starts:
 # a run in one process does not pay for them.
@@ -83,16 +87,21 @@ class Pool:
     the number of processes is fixed then. A pool that cannot start, or breaks, is not
     used again (callers fall back to this process or to fresh pools)."""
 
-    def __init__(self, jobs: int | None) -> None:
+    def __init__(self, jobs: int | None, standby: Standby | None = None) -> None:
         self.jobs = jobs
         self._executor: ProcessPoolExecutor | None = None
         self._processes = 0
         self.is_broken = False
+        self.standby = standby if standby is not None else Standby()
+        """The run's standby linter (``runner.standby``), when its caller started one:
+        it lints when the pool does not (too few files); closed when the pool lints."""
 
     def start(self, count: int) -> None:
         """Fork the workers now if ``count`` items would use them (see the module
-        docstring: the earlier, the smaller they stay)."""
-        self.executor_for(count)
+        docstring: the earlier, the smaller they stay): they lint every file, so a
+        standby would only take a core from them."""
+        if self.executor_for(count) is not None:
+            self.standby.close()
 
     def executor_for(self, count: int) -> ProcessPoolExecutor | None:
         """The running pool for a phase of ``count`` items; None: run in this process."""
@@ -125,7 +134,8 @@ class Pool:
         self.close()
 
     def close(self) -> None:
-        """Stop the workers (waits for them)."""
+        """Stop the workers (waits for them) and the standby."""
+        self.standby.close()
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
