@@ -236,15 +236,20 @@ class Workspace:
                 found = markers[marker] = marker.is_file()
             return found
 
-        self._prefetch(paths, root, cache, settings.file_size_limit)
+        limit = settings.file_size_limit
+        # Each file is stat-ed once, its cache entry looked up once: the prefetch and the
+        # loop below both need the answer (a warm scan is mostly this).
+        stamps: dict[str, tuple[str, str | None]] = {}
+        for key, path in paths.items():
+            relative = _relative(path, root)
+            stamps[key] = (relative, self._cached_digest(path, key, relative, cache, limit))
+        self._prefetch(paths, stamps, limit)
         for key, path in sorted(paths.items()):
             ref = module_ref(path, root, source_roots, is_package_marker, packages)
             if ref is None or ref in modules or ref in deferred:
                 continue  # no importable name, or a .pyi beside its .py: the first wins
-            relative = _relative(path, root)
+            relative, content_digest = stamps[key]
             kept.add(relative)
-            limit = settings.file_size_limit
-            content_digest = self._cached_digest(path, key, relative, cache, limit)
             if content_digest is not None:
                 deferred[ref] = (path, relative)
             else:
@@ -276,7 +281,10 @@ class Workspace:
         return cache.stamp(relative, status.st_size, status.st_mtime_ns)
 
     def _prefetch(
-        self, paths: Mapping[str, Path], root: Path, cache: SummaryCache, max_size: int | None
+        self,
+        paths: Mapping[str, Path],
+        stamps: Mapping[str, tuple[str, str | None]],
+        max_size: int | None,
     ) -> None:
         """Summarise the modules the summary cache does not know in worker processes,
         largest first (``runner.parallel``), when there are enough of them: ``_summary``
@@ -289,15 +297,14 @@ class Workspace:
         misses: list[Path] = []
         sizes: list[int] = []
         for key, path in sorted(paths.items()):
-            if key in self.buffers:
-                continue
+            if key in self.buffers or stamps[key][1] is not None:
+                continue  # a buffer, or a file the summary cache knows
             try:
                 size = path.stat().st_size
             except OSError:
                 continue
-            if self._cached_digest(path, key, _relative(path, root), cache, max_size) is None:
-                misses.append(path)
-                sizes.append(size)
+            misses.append(path)
+            sizes.append(size)
         if resolve_jobs(self.jobs, len(misses)) < 2:
             return
         order = [misses[index] for index in largest_first(sizes)]
