@@ -34,6 +34,7 @@ Decisions:
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -128,6 +129,9 @@ class Standby:
 
 def _serve(connection: Connection, warm_up: Callable[[], None]) -> None:
     """The standby: warm up, then answer one request (``Standby.map``) and exit."""
+    # Ctrl-C reaches the whole process group: the parent handles it (and kills this
+    # process); here it would only print a traceback from the middle of an import.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     warm_up()
     try:
         function, items = connection.recv()
