@@ -128,8 +128,33 @@ def test_a_node_outside_its_statement_is_refused() -> None:
     starts = LineIndex.of(text).line_starts
     elsewhere = {0: Needs([module.body[1]])}
     assert statement_ranges(module, text, starts, elsewhere) is None
-    target_elsewhere = {0: Needs([module.body[0]], [module.body[1]])}
+    statement = module.body[1]
+    assert isinstance(statement, cst.SimpleStatementLine)
+    inside = statement.body[0]  # a target inside another statement, not itself one
+    target_elsewhere = {0: Needs([module.body[0]], [inside])}
     assert statement_ranges(module, text, starts, target_elsewhere) is None
+
+
+@pytest.mark.parametrize("is_function_first", [False, True])
+def test_a_fix_editing_another_top_level_statement_generates_it(is_function_first: bool) -> None:
+    # FRL201's fix edits `app = FastAPI()` (the statement and a call in it) from a
+    # report on a decorated function, before or after it.
+    text = "import x\napp = FastAPI()\n\n@app.on_event('startup')\ndef f():\n    pass\n"
+    if is_function_first:
+        text = "@app.on_event('startup')\ndef f():\n    pass\napp = FastAPI()\nimport x\n"
+    module = cst.parse_module(text)
+    other = next(s for s in module.body if "FastAPI" in module.code_for_node(s))
+    assert isinstance(other, cst.SimpleStatementLine)
+    assign = other.body[0]
+    assert isinstance(assign, cst.Assign)
+    function = next(s for s in module.body if isinstance(s, cst.FunctionDef))
+    index = module.body.index(function)
+    targets = [other, assign.value, function]
+    partial = statement_ranges(
+        module, text, LineIndex.of(text).line_starts, {index: Needs([function.name], targets)}
+    )
+    assert partial is not None
+    _same(partial, node_ranges(module, targets), [function.name, *targets])
 
 
 class ReportsAtTheEnd(Rule):

@@ -14,11 +14,19 @@ included, at C speed) minus the blank and comment lines LibCST gives the stateme
 (``leading_lines``). The last statement of a file without a final newline generates a
 newline the text lacks: it is always placed by its first line.
 
+Before a statement is generated from its start, two shortcuts place pieces of it on
+their own (``engine.piece_positions``): a reported line inside a block (``return
+{...}``) and the header of a decorated function or class whose name or parameters are
+reported, so that neither the body above the line nor the decorators are generated.
+A fix that edits another top-level statement than its report's (FRL201 adds
+``lifespan=`` to ``app = FastAPI()``) names that statement as a target: it is generated
+whole, which records every target inside it.
+
 Everything is checked, never assumed: the generated code must equal the text at its
 offset, and every node asked for must get its range. Anything else (a statement found
 more than once in grammar this Python does not parse, a statement that ends with a
-newline the text lacks, a fix that edits another statement) answers None, and the
-caller generates the whole module as before.
+newline the text lacks, a fix that edits a node inside another statement) answers
+None, and the caller generates the whole module as before.
 """
 
 from __future__ import annotations
@@ -27,17 +35,18 @@ import ast
 import contextlib
 import warnings
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import ClassVar
+from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_rules_lint.engine.positions import (
-    NodeOffsets,
-    NodeRanges,
-    _OffsetCodegenState,
-    _SyntacticSpan,
+from fastapi_rules_lint.engine.piece_positions import (
+    Done,
+    StoppingState,
+    header_nodes,
+    place_header,
+    place_line,
 )
+from fastapi_rules_lint.engine.positions import NodeOffsets, NodeRanges, _OffsetCodegenState
 
 
 @dataclass(frozen=True)
@@ -47,44 +56,9 @@ class Needs:
 
     nodes: Collection[cst.CSTNode]
     targets: Collection[cst.CSTNode] = ()
-
-
-class _Done(Exception):
-    """Every range the statement being generated was asked for is recorded."""
-
-
-class _StoppingSpan(_SyntacticSpan):
-    __slots__ = ()
-
-    def __exit__(self, *_: object) -> None:
-        super().__exit__()
-        state = self.state
-        assert isinstance(state, _StoppingCodegenState)
-        # `recorded`'s first test inlined: this runs for every generated node.
-        awaited = state.awaited_nodes
-        if awaited and id(self.node) in awaited:
-            state.recorded(awaited, self.node)
-
-
-@dataclass
-class _StoppingCodegenState(_OffsetCodegenState):
-    """Stops a statement's generation (``_Done``) once the awaited ranges exist."""
-
-    awaited_nodes: set[int] = field(default_factory=set)
-    awaited_targets: set[int] = field(default_factory=set)
-    span_class: ClassVar[type[_SyntacticSpan]] = _StoppingSpan
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        # Awaited targets are targets: only a target can end the wait (called per node).
-        if id(node) in self._target_ids:
-            super().after_codegen(node)
-            self.recorded(self.awaited_targets, node)
-
-    def recorded(self, awaited: set[int], node: cst.CSTNode) -> None:
-        if awaited and id(node) in awaited:
-            awaited.discard(id(node))
-            if not self.awaited_nodes and not self.awaited_targets:
-                raise _Done
+    lines: Collection[cst.SimpleStatementLine] = ()
+    """Report anchors that are simple statement lines: each one inside a block is
+    placed alone first (``piece_positions.place_line``)."""
 
 
 def statement_ranges(
@@ -104,21 +78,45 @@ def statement_ranges(
     first_lines: dict[int, int] | None = None
     last_index = len(module.body) - 1
     end = 0
-    for index in sorted(needs):
-        awaited_nodes = {id(n) for n in needs[index].nodes if id(n) not in syntactic}
-        awaited_targets = {id(t) for t in needs[index].targets if t not in inclusive}
-        if not awaited_nodes and not awaited_targets:
-            continue  # all recorded by an earlier statement (a report's hint was off)
-        # Generated from offset 0, then moved to where the statement is in the text.
-        state = _StoppingCodegenState(
-            default_indent=module.default_indent,
-            default_newline=module.default_newline,
-            targets=targets,
-            awaited_nodes=awaited_nodes,
-            awaited_targets=awaited_targets,
-        )
+    # A fix may edit another top-level statement than the one its report came from
+    # (FRL201 adds `lifespan=` to `app = FastAPI()`): such a statement is a target
+    # itself, so generating it whole records it and every target inside it.
+    elsewhere = _top_level_targets(module, targets)
+    indexes = sorted(needs.keys() | elsewhere.keys())
+    for index in indexes:
+        need = needs.get(index, _NO_NEEDS)
+        awaited_nodes = {id(n) for n in need.nodes if id(n) not in syntactic}
+        awaited_targets = {id(t) for t in need.targets if t not in inclusive}
+        statement_target = elsewhere.get(index)
+        if statement_target is not None and statement_target not in inclusive:
+            awaited_targets.add(id(statement_target))
         statement = module.body[index]
-        with contextlib.suppress(_Done):
+        lines_end = end
+        for line in need.lines:
+            if line is statement or not awaited_nodes or id(line) not in awaited_nodes:
+                continue
+            placed = place_line(module, line, text, end, targets)
+            if placed is not None:
+                line_state, line_start = placed
+                _move(line_state, line_start, syntactic, inclusive, indents)
+                awaited_nodes.difference_update(line_state.syntactic)
+                awaited_targets.difference_update(id(t) for t in line_state.inclusive)
+                lines_end = max(lines_end, line_start + line_state.offset)
+        if not awaited_nodes and not awaited_targets:
+            end = lines_end
+            continue  # all recorded by an earlier statement (a report's hint was off)
+        header = header_nodes(statement)
+        if header is not None and awaited_nodes <= header and awaited_targets <= header:
+            assert isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+            state = _stopping(module, targets, set(awaited_nodes), set(awaited_targets))
+            start = place_header(module, statement, text, end, state)
+            if start >= 0:
+                _move(state, start, syntactic, inclusive, indents)
+                end = max(start + state.offset, lines_end)
+                continue
+        # Generated from offset 0, then moved to where the statement is in the text.
+        state = _stopping(module, targets, awaited_nodes, awaited_targets)
+        with contextlib.suppress(Done):
             statement._codegen(state)
         code = "".join(state.tokens)
         start = -1
@@ -136,7 +134,7 @@ def statement_ranges(
         if start < 0:
             # Not found, or found more than once: its first line from CPython's parser.
             if first_lines is None:
-                first_lines = _first_lines(module, text, needs.keys())
+                first_lines = _first_lines(module, text, indexes)
                 if first_lines is None:
                     return None
             row = first_lines[index] - _lines_above(statement)
@@ -147,18 +145,58 @@ def statement_ranges(
             # file without a final newline) or any other disagreement: no shortcut.
             if not text.startswith(code, start):
                 return None
-        for key, (low, high) in state.syntactic.items():
-            syntactic[key] = (low + start, high + start)
-        for node, (low, high) in state.inclusive.items():
-            inclusive[node] = (low + start, high + start)
-        indents.update(state.indents)
-        end = start + len(code)
+        _move(state, start, syntactic, inclusive, indents)
+        end = max(start + len(code), lines_end)
     everything = (node for need in needs.values() for node in need.nodes)
     if any(id(node) not in syntactic for node in everything) or any(
         target not in inclusive for target in targets
     ):
         return None
     return NodeRanges(text, NodeOffsets(syntactic), inclusive, indents)
+
+
+_NO_NEEDS = Needs(())
+
+
+def _stopping(
+    module: cst.Module, targets: Collection[cst.CSTNode], nodes: set[int], awaited: set[int]
+) -> StoppingState:
+    return StoppingState(
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+        targets=targets,
+        awaited_nodes=nodes,
+        awaited_targets=awaited,
+    )
+
+
+def _move(
+    state: _OffsetCodegenState,
+    start: int,
+    syntactic: dict[int, tuple[int, int]],
+    inclusive: dict[cst.CSTNode, tuple[int, int]],
+    indents: dict[cst.CSTNode, tuple[str, ...]],
+) -> None:
+    """Add the ranges ``state`` recorded, moved to ``start`` (where its code begins)."""
+    for key, (low, high) in state.syntactic.items():
+        syntactic[key] = (low + start, high + start)
+    for node, (low, high) in state.inclusive.items():
+        inclusive[node] = (low + start, high + start)
+    indents.update(state.indents)
+
+
+def _top_level_targets(
+    module: cst.Module, targets: Collection[cst.CSTNode]
+) -> dict[int, cst.CSTNode]:
+    """The targets that are top-level statements of ``module``, by index."""
+    if not targets:
+        return {}
+    wanted = {id(target) for target in targets}
+    return {
+        index: statement
+        for index, statement in enumerate(module.body)
+        if id(statement) in wanted
+    }
 
 
 def _lines_above(statement: cst.BaseStatement) -> int:
