@@ -178,7 +178,12 @@ def lint_module(
     suppressions = parse_suppressions(text) if settings.honour_noqa else NO_SUPPRESSIONS
     # FRL002 runs the rules a directive names even when they are off, only to learn
     # whether they would fire there: their reports mark directives used, nothing more.
-    judged_only = named_rules(suppressions) - settings.enabled if judge_noqa else frozenset()
+    # Most files have no directive at all: nothing to name, no scan of every rule.
+    judged_only = (
+        named_rules(suppressions) - settings.enabled
+        if judge_noqa and suppressions.directives
+        else frozenset()
+    )
     reports = Reports()
     rule_classes = _selected_rules(settings.enabled, judged_only, available)
     if not rule_classes:
@@ -363,23 +368,27 @@ def _ranges(
 ) -> NodeRanges:
     """The ranges ``reports`` need: from the statements they were reported in when
     that can be trusted (``statement_ranges``), else from the whole module."""
-    needs: dict[int, tuple[list[cst.CSTNode], list[cst.CSTNode]]] = {}
+    needs: dict[
+        int, tuple[list[cst.CSTNode], list[cst.CSTNode], list[cst.SimpleStatementLine]]
+    ] = {}
     for report in reports:
         if report.node is module and report.anchor is module:
             continue  # about the file: at 1:1, no statement needed
         if report.statement is None:
             return node_ranges(module, fix_targets)
-        nodes, targets = needs.setdefault(report.statement, ([], []))
+        nodes, targets, anchor_lines = needs.setdefault(report.statement, ([], [], []))
         nodes.append(report.node)
         if report.anchor is not module:
             nodes.append(report.anchor)
+            if isinstance(report.anchor, cst.SimpleStatementLine):
+                anchor_lines.append(report.anchor)
         if report.fix is not None:
             targets.extend(_fix_nodes(report.fix))
     ranges = statement_ranges(
         module,
         text,
         lines.line_starts,
-        {index: Needs(nodes, targets) for index, (nodes, targets) in needs.items()},
+        {index: Needs(*found) for index, found in needs.items()},
     )
     return ranges if ranges is not None else node_ranges(module, fix_targets)
 

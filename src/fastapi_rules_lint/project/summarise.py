@@ -6,6 +6,7 @@ import ast
 import re
 import warnings
 from collections.abc import Iterable, Iterator
+from typing import cast
 
 from fastapi_rules_lint.project.ast_blocks import blocks
 from fastapi_rules_lint.project.route_summary import route_registrations
@@ -216,11 +217,31 @@ def _child_fields(node: object) -> tuple[str, ...]:
     return fields
 
 
-# Nodes a function body's facts come from (``_Body._node``); the rest are only walked.
-_BODY_FACTS = (
-    ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom, ast.Call, ast.Subscript
-)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+# What the walks below do with a node, by its exact class (``ast.parse`` makes no
+# subclasses): one dictionary lookup per node instead of a chain of ``isinstance``
+# tests, which were most of a walk's cost. Absent: only walked.
+_FACT = 1
+"""A function body's facts come from it (``_Body._node``)."""
+_RETURN = 2
+_NAME = 3
+_DEF = 4
+_CLASS = 5
+_LAMBDA = 6
+_OWN_KINDS: dict[type, int] = {
+    **dict.fromkeys(
+        (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom, ast.Call, ast.Subscript),
+        _FACT,
+    ),
+    ast.Return: _RETURN,
+    ast.Name: _NAME,
+    ast.FunctionDef: _DEF,
+    ast.AsyncFunctionDef: _DEF,
+    ast.ClassDef: _CLASS,
+    ast.Lambda: _LAMBDA,
+}
+
+
+_Function = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 
 
 def _own_nodes(statement: ast.stmt, found: list[ast.AST], stored: set[str]) -> None:
@@ -229,33 +250,39 @@ def _own_nodes(statement: ast.stmt, found: list[ast.AST], stored: set[str]) -> N
     add to ``stored`` every name it assigns."""
     stack: list[object] = [statement]
     pop, push, push_all, child_fields = stack.pop, stack.append, stack.extend, _CHILD_FIELDS
+    kinds = _OWN_KINDS
     while stack:
         node = pop()
         fields = child_fields.get(node.__class__)
         if fields is None:
             fields = _child_fields(node)
-        if isinstance(node, _SCOPES):
-            if node is not statement:
-                # Decorators and defaults are evaluated in this scope.
-                if not isinstance(node, ast.Lambda):
-                    stack.extend(node.decorator_list)
-                if isinstance(node, ast.ClassDef):
-                    stack.extend(node.bases)
-                    stack.extend(node.keywords)
-                else:
-                    stack.extend(node.args.defaults)
-                    stack.extend(d for d in node.args.kw_defaults if d is not None)
-                continue
-            if isinstance(node, ast.ClassDef):
-                continue
-        if isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Store):
-                stored.add(node.id)
-            continue  # a Name has no children to walk
-        if isinstance(node, _BODY_FACTS) or (
-            isinstance(node, ast.Return) and node.value is not None
-        ):
-            found.append(node)
+        kind = kinds.get(node.__class__)
+        if kind is not None:
+            # `kind` says what `node` is: the casts only tell the type checker.
+            if kind >= _DEF:  # a scope
+                if node is not statement:
+                    # Decorators and defaults are evaluated in this scope.
+                    if kind == _CLASS:
+                        owner = cast(ast.ClassDef, node)
+                        push_all(owner.decorator_list)
+                        push_all(owner.bases)
+                        push_all(owner.keywords)
+                    else:
+                        function = cast(_Function, node)
+                        if kind != _LAMBDA:
+                            push_all(cast(ast.FunctionDef, function).decorator_list)
+                        push_all(function.args.defaults)
+                        push_all(d for d in function.args.kw_defaults if d is not None)
+                    continue
+                if kind == _CLASS:
+                    continue
+            elif kind == _NAME:
+                name = cast(ast.Name, node)
+                if isinstance(name.ctx, ast.Store):
+                    stored.add(name.id)
+                continue  # a Name has no children to walk
+            elif kind == _FACT or cast(ast.Return, node).value is not None:
+                found.append(cast(ast.AST, node))
         for field in fields:
             value = getattr(node, field, None)
             if value.__class__ is list:
@@ -436,7 +463,8 @@ class _Collector:
         names = [
             name.id
             for target in targets
-            for name in ast.walk(target)
+            # `ast.walk` of a lone name (the usual target) would find only itself.
+            for name in ((target,) if isinstance(target, ast.Name) else ast.walk(target))
             if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store)
         ]
         if value is None:
@@ -510,6 +538,15 @@ def _dependency_list(node: ast.expr | None) -> tuple[str, ...]:
     return tuple(found)
 
 
+_AWAIT = 7
+_SCAN_KINDS: dict[type, int] = {
+    ast.Call: _FACT,
+    ast.Await: _AWAIT,
+    ast.FunctionDef: _DEF,
+    ast.AsyncFunctionDef: _DEF,
+}
+
+
 def _scan_module(tree: ast.Module) -> tuple[list[str], list[str], list[str], list[str], int]:
     """One walk of the whole tree for facts that may sit anywhere."""
     dependencies: list[str] = []
@@ -519,6 +556,7 @@ def _scan_module(tree: ast.Module) -> tuple[list[str], list[str], list[str], lis
     route_decorators = 0
     stack: list[object] = [tree]
     pop, push, push_all, child_fields = stack.pop, stack.append, stack.extend, _CHILD_FIELDS
+    kinds = _SCAN_KINDS  # see `_OWN_KINDS`
     while stack:
         node = pop()
         fields = child_fields.get(node.__class__)
@@ -530,7 +568,11 @@ def _scan_module(tree: ast.Module) -> tuple[list[str], list[str], list[str], lis
                 push_all(value)
             elif value is not None:
                 push(value)
-        if isinstance(node, ast.Call):
+        kind = kinds.get(node.__class__)
+        if kind is None:
+            continue
+        if kind == _FACT:
+            assert isinstance(node, ast.Call)
             callee = dotted(node.func) if isinstance(node.func, (ast.Name, ast.Attribute)) else None
             if callee is None:
                 continue
@@ -546,11 +588,14 @@ def _scan_module(tree: ast.Module) -> tuple[list[str], list[str], list[str], lis
                     handlers.append(name)
             elif last == "FastAPI" or last == "Starlette":
                 handlers.extend(_handler_mapping(node))
-        elif isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
-            callee = dotted(node.value.func)
-            if callee is not None:
-                awaited.add(callee)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        elif kind == _AWAIT:
+            assert isinstance(node, ast.Await)
+            if isinstance(node.value, ast.Call):
+                callee = dotted(node.value.func)
+                if callee is not None:
+                    awaited.add(callee)
+        else:
+            assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
             route_decorators += sum(1 for d in node.decorator_list if _is_route_decorator(d))
             dependencies.extend(_class_dependencies(node.args))
     return dependencies, handlers, sorted(called), sorted(awaited), route_decorators
