@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class ModuleRef:
+class ModuleRef(NamedTuple):
     """Where a module sits: its source root (posix, relative to the project root; ``.``
-    for the root itself) and its dotted name."""
+    for the root itself) and its dotted name.
+
+    A named tuple, not a frozen dataclass: the model and the views key dictionaries
+    by it tens of thousands of times a run, and a tuple hashes and compares in C (a
+    dataclass's ``__hash__`` is Python code).
+    """
 
     root: str
     name: str
