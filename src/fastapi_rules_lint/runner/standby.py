@@ -137,6 +137,15 @@ def _serve(connection: Connection, warm_up: Callable[[], None]) -> None:
         function, items = connection.recv()
     except EOFError:  # closed unused
         return
-    for item in items:
-        connection.send(function(item))
+
+    def answer() -> None:
+        for item in items:
+            connection.send(function(item))
+
+    # The items are files to lint: on the big-stack thread all at once (``engine.parse``;
+    # one hop instead of one per file). Nothing here waits for Ctrl-C (see above).
+    # Imported here: the CLI's process imports this module as it starts.
+    from fastapi_rules_lint.engine.parse import on_big_stack
+
+    on_big_stack(answer)
     connection.close()
