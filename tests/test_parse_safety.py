@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fastapi_rules_lint.engine import parse
 from fastapi_rules_lint.engine.parse import MAX_BRACKETS, MAX_DEPTH, is_risky, precheck
@@ -56,6 +58,31 @@ def test_long_and_chain_refused() -> None:
 def test_other_chains_refused(source: str) -> None:
     refusal = precheck(source)
     assert refusal is not None and "nesting too deep" in refusal.message
+
+
+# Pieces the scan treats differently: brackets, steps, resets, words that are and are
+# not keywords, strings and comments (skipped by the scan, counted by the bound).
+_PIECES = st.sampled_from(
+    ["(", ")", "[", "]", "{", "}", ".", "+", "**", "//", "-", "<<", "<", "=", "==", ",",
+     ";", "\n", "\\\n", " and ", " or ", "not ", " in ", " is ", " if ", " else ",
+     "lambda ", "await ", "a", "b1", "index", "orbit", "'x(('", '"""a.b"""', "# (+\n",
+     " "]
+)
+
+
+# Few characters besides the ones that deepen the nesting: the bound is tight here.
+_LEAN = st.sampled_from(["(", "(", "[", "{", ")", "]", "+", ".", " not ", ",", "=", "\n", "a"])
+
+
+@given(st.lists(_PIECES, max_size=300).map("".join) | st.lists(_LEAN, max_size=60).map("".join))
+def test_the_depth_bound_is_never_below_the_scan(text: str) -> None:
+    # `is_risky` and `precheck` skip the scan when the bound is under their limit.
+    assert parse.depth_bound(text) >= parse._scan(text)[0]
+
+
+def test_the_depth_bound_keeps_deep_files_scanned() -> None:
+    assert is_risky("x = " + "(" * 150 + " + ".join(["a"] * 300) + ")" * 150 + "\n")
+    assert precheck(AND_CHAIN) is not None
 
 
 def test_long_elif_chain_refused() -> None:
