@@ -3,11 +3,8 @@ when it dies, never started where it cannot pay off, killed when unused."""
 
 from __future__ import annotations
 
-import ast
 import multiprocessing
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from fastapi_rules_lint.lint import linter
 from fastapi_rules_lint.lint.settings import LintSettings
 from fastapi_rules_lint.runner.parallel import Pool
 from fastapi_rules_lint.runner.standby import Standby, usable_cpus
+from tests.test_warm_runs import _check
 
 can_fork = pytest.mark.skipif(
     usable_cpus() < 2 or multiprocessing.get_context().get_start_method() != "fork",
@@ -58,6 +56,23 @@ def test_a_standby_that_dies_keeps_what_it_finished() -> None:
     done = standby.map(_die_on_three, [1, 2, 3, 4])
     assert done is not None and list(done) == [1, 2]
     assert not standby.is_running
+
+
+def _broken_warm_up() -> None:
+    raise ImportError("no such module")
+
+
+@can_fork
+def test_a_standby_whose_warm_up_fails_answers_nothing_and_prints_nothing(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    standby = Standby()
+    standby.start(_broken_warm_up, None)
+    time.sleep(0.2)  # let it fail before the request
+    done = standby.map(_square, [1, 2])
+    assert done is None or list(done) == []  # the caller lints the files itself
+    assert not standby.is_running
+    assert "Traceback" not in capfd.readouterr().err
 
 
 @can_fork
@@ -114,39 +129,13 @@ def test_a_file_that_kills_the_standby_costs_only_that_file(
     assert outcomes[0].error is None and outcomes[2].error is None
 
 
-_PROBE = (
-    "import sys\n"
-    "from fastapi_rules_lint.interfaces.cli import main\n"
-    "status = 0\n"
-    "try:\n"
-    "    main(sys.argv[1:])\n"
-    "except SystemExit as exit:\n"
-    "    status = exit.code\n"
-    "print('LIBCST', 'libcst' in sys.modules, file=sys.stderr)\n"
-    "sys.exit(status)\n"
-)
-
-
-def _check(root: Path, *args: str) -> tuple[str, bool]:
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE, "check", "--no-cache", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-        timeout=300,
-    )
-    assert result.returncode == 1, result.stderr
-    line = next(x for x in result.stderr.splitlines() if x.startswith("LIBCST"))
-    return result.stdout, ast.literal_eval(line.removeprefix("LIBCST "))
-
-
 @can_fork
 def test_check_file_lints_in_the_standby_with_the_same_answer(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")
-    standby_output, parent_imported_libcst = _check(tmp_path, "app.py")
-    here_output, here_imported_libcst = _check(tmp_path, "--jobs", "1", "app.py")
+    # `_check` runs the CLI in a fresh interpreter and names the heavy modules it imported.
+    standby_output, standby_imports = _check(tmp_path, "--no-cache", "app.py")
+    here_output, here_imports = _check(tmp_path, "--no-cache", "--jobs", "1", "app.py")
     assert standby_output == here_output
     assert "FRL103" in standby_output
-    assert not parent_imported_libcst  # the standby linted
-    assert here_imported_libcst  # `--jobs 1`: one process, as asked
+    assert "libcst" not in standby_imports  # the standby linted
+    assert "libcst" in here_imports  # `--jobs 1`: one process, as asked
