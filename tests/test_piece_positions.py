@@ -12,6 +12,7 @@ import pytest
 from fastapi_rules_lint.engine import piece_positions, statement_positions
 from fastapi_rules_lint.engine.positions import LineIndex, NodeRanges, node_ranges
 from fastapi_rules_lint.engine.statement_positions import Needs, statement_ranges
+from tests.test_statement_positions import _nodes
 
 LINES = {
     "one line": "def f(a):\n    x = 1\n    return {'a': a}\n",
@@ -25,10 +26,19 @@ LINES = {
 }
 
 
-def _nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    yield node
-    for child in node.children:
-        yield from _nodes(child)
+def _spy(monkeypatch: pytest.MonkeyPatch, name: str) -> list[object]:
+    """What each call of ``piece_positions.<name>`` (as the positions code calls it)
+    returned, in order."""
+    placed: list[object] = []
+    place = getattr(piece_positions, name)
+
+    def spy(*arguments: object) -> object:
+        found = place(*arguments)
+        placed.append(found)
+        return found
+
+    monkeypatch.setattr(statement_positions, name, spy)
+    return placed
 
 
 def _lines(node: cst.CSTNode, top: cst.CSTNode) -> Iterator[cst.SimpleStatementLine]:
@@ -54,15 +64,7 @@ def test_a_line_placed_alone_has_the_whole_modules_ranges(
     text = LINES[name]
     module = cst.parse_module(text)
     starts = LineIndex.of(text).line_starts
-    placed: list[object] = []
-    place = piece_positions.place_line
-
-    def spy(*arguments: object) -> object:
-        found = place(*arguments)  # type: ignore[arg-type]
-        placed.append(found)
-        return found
-
-    monkeypatch.setattr(statement_positions, "place_line", spy)
+    placed = _spy(monkeypatch, "place_line")
     for index, statement in enumerate(module.body):
         for line in _lines(statement, statement):
             nodes = [node for node in _nodes(line) if node is not line]
@@ -106,15 +108,7 @@ def test_a_header_placed_without_its_decorators_has_the_whole_modules_ranges(
     text = HEADERS[name]
     module = cst.parse_module(text)
     starts = LineIndex.of(text).line_starts
-    placed: list[int] = []
-    place = piece_positions.place_header
-
-    def spy(*arguments: object) -> int:
-        found = place(*arguments)  # type: ignore[arg-type]
-        placed.append(found)
-        return found
-
-    monkeypatch.setattr(statement_positions, "place_header", spy)
+    placed = _spy(monkeypatch, "place_header")
     for index, statement in enumerate(module.body):
         header = piece_positions.header_nodes(statement)
         assert header is not None
@@ -128,7 +122,7 @@ def test_a_header_placed_without_its_decorators_has_the_whole_modules_ranges(
         partial = statement_ranges(module, text, starts, {index: Needs(nodes, params)})
         assert partial is not None
         _same(partial, whole, nodes)
-    assert placed and all(found >= 0 for found in placed)
+    assert placed and all(isinstance(found, int) and found >= 0 for found in placed)
 
 
 def test_a_header_found_twice_is_generated_from_its_decorators() -> None:
