@@ -247,7 +247,15 @@ _Function = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 def _own_nodes(statement: ast.stmt, found: list[ast.AST], stored: set[str]) -> None:
     """Append to ``found`` the nodes of ``statement`` that belong to this scope (not
     nested defs/classes/lambdas) and carry a fact, parents before their children, and
-    add to ``stored`` every name it assigns."""
+    add to ``stored`` every name it assigns.
+
+    One exception, kept on purpose: a ``def`` that is itself a statement of the body is
+    walked as part of it, since such a helper is usually called right there (prefect's
+    ``propose_state_sync`` blocks through its own ``set_state_and_handle_waits``, which
+    calls ``time.sleep``: treating the helper as a scope of its own loses that true
+    FRL303 report, and no other report on the corpora changes). A ``def`` nested deeper
+    (under ``if``, ``with``...) is a scope of its own. Recording nested helpers as
+    functions of their own, with the outer function's calls to them, would be exact."""
     stack: list[object] = [statement]
     pop, push, push_all, child_fields = stack.pop, stack.append, stack.extend, _CHILD_FIELDS
     kinds = _OWN_KINDS
