@@ -19,10 +19,13 @@ calls ``imports_done()`` once the rules are imported, which freezes everything a
 (``gc.freeze``: later full collections skip it, so a long run scans less too) and turns
 the collector back on for the linting itself. A run that forks (``runner.parallel``)
 does the same before its first fork, so its workers start collecting, as they always
-did. A run that neither lints nor forks (every file a cache hit) keeps it off to its
-end; leaving ``paused()`` turns it back on in any case. Nothing is paused when the rules
-are already imported (a second run in one process: nothing left to import), or when
-the collector was off already (the embedding program's choice is kept).
+did. A run that neither lints here nor forks a pool (every file a cache hit, or its
+files linted by the standby, ``runner.standby``, whose fork keeps the pause:
+``forking_at_startup``) keeps it off to its end, building what it keeps under
+``keeping`` anyway; leaving ``paused()`` turns it back on in any case. Nothing is
+paused when the rules are already imported (a second run in one process: nothing left
+to import), or when the collector was off already (the embedding program's choice is
+kept).
 
 ## Linting: ``tune_for_linting``
 Why: linting allocates without pause (a LibCST tree is some 100,000 objects per file,
