@@ -47,9 +47,11 @@ def _same(partial: NodeRanges, whole: NodeRanges, nodes: list[cst.CSTNode]) -> N
         assert partial.indents.get(node) == whole.indents.get(node), node
 
 
-@pytest.mark.parametrize("name", sorted(SOURCES))
-def test_each_statement_gives_the_whole_modules_ranges(name: str) -> None:
-    text = SOURCES[name]
+def _each_statement(
+    text: str,
+) -> Iterator[tuple[int, NodeRanges | None, NodeRanges, list[cst.CSTNode]]]:
+    """Per top-level statement of ``text``: its index, its ranges asked alone (every
+    node of it reported and a fix target), the whole module's, and its nodes."""
     module = cst.parse_module(text)
     starts = LineIndex.of(text).line_starts
     for index, statement in enumerate(module.body):
@@ -57,6 +59,13 @@ def test_each_statement_gives_the_whole_modules_ranges(name: str) -> None:
         whole = node_ranges(module, nodes)
         recorded = [node for node in nodes if node in whole.syntactic]
         partial = statement_ranges(module, text, starts, {index: Needs(recorded, nodes)})
+        yield index, partial, whole, nodes
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_each_statement_gives_the_whole_modules_ranges(name: str) -> None:
+    text = SOURCES[name]
+    for index, partial, whole, nodes in _each_statement(text):
         assert partial is not None, index
         assert partial.code is text
         _same(partial, whole, nodes)
@@ -66,13 +75,7 @@ def test_each_statement_gives_the_whole_modules_ranges(name: str) -> None:
 def test_statements_found_by_their_first_line_give_the_same_ranges(name: str) -> None:
     # Each statement twice: its code is not found once, so `ast` gives its first line.
     text = SOURCES[name] * 2
-    module = cst.parse_module(text)
-    starts = LineIndex.of(text).line_starts
-    for index, statement in enumerate(module.body):
-        nodes = list(_nodes(statement))
-        whole = node_ranges(module, nodes)
-        recorded = [node for node in nodes if node in whole.syntactic]
-        partial = statement_ranges(module, text, starts, {index: Needs(recorded, nodes)})
+    for index, partial, whole, nodes in _each_statement(text):
         if name == "parenthesized decorator" and index in (0, 2):
             assert partial is None  # `ast` puts the decorator a line below its `@`
             continue
