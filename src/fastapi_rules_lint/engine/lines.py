@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from fastapi_rules_lint.engine.diagnostics import Location
 
@@ -24,8 +25,12 @@ class LineIndex:
     @classmethod
     def of(cls, text: str) -> LineIndex:
         """Index the line starts of ``text`` (``\\n``, ``\\r\\n`` and ``\\r`` newlines)."""
-        # A regex scan, not a Python loop over every character.
-        return cls((0, *(match.end() for match in _NEWLINE.finditer(text))))
+        if "\r" in text:
+            # A regex scan, not a Python loop over every character.
+            return cls((0, *(match.end() for match in _NEWLINE.finditer(text))))
+        # Only ``\n``: each line starts one past the previous line's end, summed in C.
+        lengths = map(len, text.split("\n")[:-1])
+        return cls(tuple(accumulate(map((1).__add__, lengths), initial=0)))
 
     def location(self, offset: int) -> Location:
         """The row and column of ``offset``."""
