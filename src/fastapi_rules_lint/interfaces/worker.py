@@ -24,9 +24,10 @@ risky (deep enough that only the big stack holds it) is checked in a child proce
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
 
 from fastapi_rules_lint.engine import gc_tuning
 from fastapi_rules_lint.engine.diagnostics import Diagnostic
@@ -143,62 +144,80 @@ def resolve_jobs(jobs: int | None, task_count: int) -> int:
 
 def run_tasks(
     worker: Worker,
-    tasks: Sequence[Task],
+    tasks: Iterable[Task],
     jobs: int | None,
     on_done: Callable[[], None] | None = None,
     pool: Pool | None = None,
+    count: int | None = None,
 ) -> list[Outcome]:
     """Run ``worker`` over ``tasks``; results in task order. ``on_done`` is called as
     each result arrives (the CLI's progress line). ``pool``: the run's worker processes
-    (``runner.parallel.Pool``), else a pool of this call's own."""
+    (``runner.parallel.Pool``), else a pool of this call's own.
+
+    ``tasks`` may be made as they are taken (a generator; ``count`` says how many): a
+    pool's workers lint the first batches while this process makes the next ones
+    (``interfaces.check`` cuts a file's view as it makes its task). Without a pool
+    they are all made first."""
+    if count is None:
+        tasks = list(tasks)
+        count = len(tasks)
+    source = iter(tasks)
+    made: list[Task] = []
     results: list[Outcome] = []
+
+    def record(outcome: Outcome) -> None:
+        results.append(outcome)
+        if on_done is not None:
+            on_done()
+
     owned = pool is None
     if pool is None:
         pool = Pool(jobs)
     try:
-        executor = pool.executor_for(len(tasks))
+        executor = pool.executor_for(count)
         if executor is not None:
             # Imported with the pool (`runner.parallel`): a one-process run skips it.
             from concurrent.futures.process import BrokenProcessPool
 
             pool.standby.close()  # the pool lints: free the standby's core
             processes = pool.processes
-            chunk = chunk_size(len(tasks), processes)
+            chunk = chunk_size(count, processes)
             try:
-                # This process only collects the outcomes (``engine.gc_tuning``).
+                # What this process makes and collects lives to the end of the run
+                # (``engine.gc_tuning``).
                 with gc_tuning.keeping():
-                    batches = [tasks[at : at + chunk] for at in range(0, len(tasks), chunk)]
-                    for batch in executor.map(partial(lint_batch, worker), batches):
-                        for outcome in batch:
-                            results.append(outcome)
-                            if on_done is not None:
-                                on_done()
+                    futures = []
+                    while batch := list(islice(source, chunk)):
+                        made.extend(batch)
+                        futures.append(executor.submit(lint_batch, worker, batch))
+                    for future in futures:
+                        for outcome in future.result():
+                            record(outcome)
                 return results
             except BrokenProcessPool:
                 # A worker died (a segfault, an OOM kill): only its file is lost.
                 pool.broke()
-                return results + _recover(worker, tasks[len(results) :], processes, on_done)
+                rest = [*made[len(results) :], *source]
+                return results + _recover(worker, rest, processes, on_done)
             except (OSError, NotImplementedError):
                 pool.broke()  # the rest in this process
-        done = pool.standby.map(worker, tasks)
+        with gc_tuning.keeping():
+            made.extend(source)
+        done = pool.standby.map(worker, made[len(results) :])
         if done is not None:
             for outcome in done:
-                results.append(outcome)
-                if on_done is not None:
-                    on_done()
-            if len(results) < len(tasks):  # the standby died: only its file is lost
-                return results + _recover(worker, tasks[len(results) :], 1, on_done)
+                record(outcome)
+            if len(results) < len(made):  # the standby died: only its file is lost
+                return results + _recover(worker, made[len(results) :], 1, on_done)
             return results
     finally:
         if owned:
             pool.close()
-    rest = tasks[len(results) :]
+    rest = made[len(results) :]
     for start in range(0, len(rest), BATCH):
         # A file the pre-check calls risky is checked in a child process of its own.
         for outcome in on_big_stack(partial(_guarded, worker, rest[start : start + BATCH])):
-            results.append(outcome)
-            if on_done is not None:
-                on_done()
+            record(outcome)
     return results
 
 
