@@ -143,6 +143,34 @@ def test_facts_follow_chains_through_modules_and_cycles() -> None:
         assert facts[f"app.upstream.{runs_nothing}"].may_block is None
 
 
+_ON_GLOBAL = """\
+def on_global() -> None:
+    client.get("https://x")
+"""
+_ON_LOCAL = """\
+def on_local(client) -> None:
+    client.get("https://x")
+"""
+_CLIENT = "import httpx\n\nclient = httpx.Client()\n\n\n"
+
+
+def test_facts_tell_a_module_level_name_from_a_local_one_of_the_same_spelling() -> None:
+    # A module calls `client.get` twice: on its module-level `httpx.Client` (blocks) and
+    # on a parameter of unknown type (unknown); the order in the module does not matter.
+    sources = {
+        "app/__init__.py": "",
+        "app/first.py": _CLIENT + _ON_GLOBAL + "\n\n" + _ON_LOCAL,
+        "app/second.py": _CLIENT + _ON_LOCAL + "\n\n" + _ON_GLOBAL,
+    }
+    refs = {path: ModuleRef(".", path[:-3].replace("/", ".")) for path in sources}
+    refs["app/__init__.py"] = ModuleRef(".", "app", True)
+    facts = call_facts(ProjectModel.build({refs[p]: summarise(t) for p, t in sources.items()}))
+    for module in ("first", "second"):
+        blocks = facts[f"app.{module}.on_global"].blocks
+        assert blocks is not None and blocks.call == "httpx.Client.get", module
+        assert facts[f"app.{module}.on_local"].blocks is None, module
+
+
 def test_views_stay_small_and_picklable() -> None:
     sources = _project(_route("    return pure.now()\n"), upstream=UPSTREAM, pure=PURE)
     view = project_views({"app/__init__.py": "", **sources}, derive=with_call_facts)[ROUTE]

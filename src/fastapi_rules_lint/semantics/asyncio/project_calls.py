@@ -59,6 +59,7 @@ class _End:
 
 _Step = tuple[str | None, _End | None]
 """A followed project function called, or a call that (may) block(s)."""
+_StepKey = tuple[ModuleRef, str, bool, str | None]
 
 
 def with_call_facts(model: ProjectModel, table: BlockingTable = DEFAULT_TABLE) -> ProjectModel:
@@ -71,12 +72,13 @@ def call_facts(model: ProjectModel, table: BlockingTable = DEFAULT_TABLE) -> dic
     """Every project function's ``CallFacts`` (see the module docstring)."""
     links: dict[str, list[_Step]] = {}
     facts: dict[str, CallFacts] = {}
+    known: dict[_StepKey, _Step] = {}
     for ref, owner, function in _functions(model):
         path = f"{owner.name}.{function.name}" if owner is not None else function.name
         name = f"{ref.name}.{path}"
         facts[name] = CallFacts()
         if _runs_when_called(model, ref, function):
-            steps = _Steps(model, ref, owner, function, table)
+            steps = _Steps(model, ref, owner, function, table, known)
             # Summaries list calls in no particular order; chains prefer the earliest.
             calls = sorted(function.calls, key=lambda call: call.line)
             links[name] = [steps.of(call) for call in calls if not call.is_awaited]
@@ -130,21 +132,34 @@ class _Steps:
     owner: Class | None
     function: Function
     table: BlockingTable
+    known: dict[_StepKey, _Step]
+    """Steps already classified, shared by every function of a run: apart from a call
+    of the enclosing class's own method, a step depends only on the module, the callee,
+    whether its head is a local name, and that local's annotation (a module calls the
+    same names again and again)."""
 
     def of(self, call: Call) -> _Step:
         head, _, rest = call.callee.partition(".")
+        if call.is_local_head:
+            if not rest or "." in rest:
+                return None, None  # a local callable, or deeper attributes: unknown
+            own = self._own_method(head, rest)
+            if own is not None:
+                return own, None
+        key = (self.ref, call.callee, call.is_local_head, call.receiver_annotation)
+        step = self.known.get(key)
+        if step is None:
+            step = self.known[key] = self._classify(call, rest)
+        return step
+
+    def _classify(self, call: Call, method: str) -> _Step:
         if not call.is_local_head:
             qualified = self.model.resolve(self.ref, call.callee)
             return self._named(qualified, call.callee) if qualified is not None else (None, None)
-        if not rest or "." in rest:
-            return None, None  # a local callable, or deeper attributes: unknown
-        own = self._own_method(head, rest)
-        if own is not None:
-            return own, None
         kind = None
         if call.receiver_annotation is not None:
             kind = _type_of(self.model, self.ref, call.receiver_annotation)
-        return self._method(kind, rest, call.callee)
+        return self._method(kind, method, call.callee)
 
     def _own_method(self, receiver: str, name: str) -> str | None:
         """``self.m``/``cls.m`` for a method ``m`` of the enclosing class."""
