@@ -139,3 +139,17 @@ def test_check_file_lints_in_the_standby_with_the_same_answer(tmp_path: Path) ->
     assert "FRL103" in standby_output
     assert "libcst" not in standby_imports  # the standby linted
     assert "libcst" in here_imports  # `--jobs 1`: one process, as asked
+
+
+@can_fork
+def test_a_pool_run_forks_its_workers_before_importing_the_linter(tmp_path: Path) -> None:
+    for index in range(4):
+        (tmp_path / f"m{index}.py").write_text(SOURCE, encoding="utf-8")
+    # The workers import the linter themselves (``lint.warm``) while this process reads
+    # the files and builds the model: the answer is the same as in one process.
+    pool_output, pool_imports = _check(tmp_path, "--no-cache", "--jobs", "2", ".")
+    here_output, here_imports = _check(tmp_path, "--no-cache", "--jobs", "1", ".")
+    assert pool_output == here_output
+    assert pool_output.count('"code": "FRL103"') == 4
+    assert "libcst" not in pool_imports
+    assert "libcst" in here_imports

@@ -127,6 +127,20 @@ def forking_at_startup() -> Iterator[None]:
 
 
 @contextmanager
+def forking_workers(*, keep_pause: bool) -> Iterator[None]:
+    """Forks in the block start worker processes. ``keep_pause``: they keep the startup
+    pause, as the standby does, until their own ``imports_done`` (their first task
+    imports the linter: ``lint.warm``); this process resumes after the block either way,
+    as at any fork."""
+    if not keep_pause:
+        yield
+        return
+    with forking_at_startup():
+        yield
+    _resume_frozen()
+
+
+@contextmanager
 def paused(*, has_imports_ahead: bool) -> Iterator[None]:
     """Run the body with the collector off until ``imports_done`` (see the module
     docstring); ``has_imports_ahead`` False (the rules are imported) pauses nothing."""

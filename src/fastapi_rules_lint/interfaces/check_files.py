@@ -178,16 +178,25 @@ def _decode(data: bytes) -> DecodedSource | None:
         return None
 
 
-def read_files(run: CheckRun, config: LoadedConfig) -> list[CheckFile]:
+def discover_files(run: CheckRun, config: LoadedConfig) -> list[Path]:
+    """The files the run's paths name (``config``: the run's first settings)."""
     discovery = run.settings.discovery_for(config)
     force_exclude = run.force_exclude
     named = {os.path.abspath(path) for path in run.options.paths if not os.path.isdir(path)}
-    files: list[CheckFile] = []
+    found: list[Path] = []
     paths = run.options.paths or (Path("."),)
     for path in discovery.files(paths, force_exclude=force_exclude):
         is_named = os.path.abspath(path) in named
         if (not is_named or force_exclude) and run.settings.is_excluded_by_own_settings(path):
             continue  # a nested project's own excludes
+        found.append(path)
+    return found
+
+
+def read_files(run: CheckRun, paths: list[Path]) -> list[CheckFile]:
+    """Read and decode ``paths`` (from ``discover_files``), each with its own settings."""
+    files: list[CheckFile] = []
+    for path in paths:
         own = run.settings.config_for(path)
         try:
             data = read_source(path, own.settings.file_size_limit)

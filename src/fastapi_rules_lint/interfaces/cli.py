@@ -20,6 +20,7 @@ from fastapi_rules_lint import __version__
 from fastapi_rules_lint.engine import gc_tuning
 from fastapi_rules_lint.interfaces.console import PROGRAM, Console
 from fastapi_rules_lint.lint.registry import are_rules_imported
+from fastapi_rules_lint.lint.warm import warm_up
 from fastapi_rules_lint.report import RENDERERS
 
 # The check pipeline (config and Pydantic, the project model, the cache) is imported by
@@ -216,7 +217,7 @@ def check(
         # this process has the linter already (a second run in one process).
         standby = Standby()
         if has_imports_ahead:
-            standby.start(_warm_up, jobs or None)
+            standby.start(warm_up, jobs or None)
         from fastapi_rules_lint.interfaces.check import CheckOptions, run_check
 
         gc_tuning.tune_for_linting()  # this process and the workers it forks (engine.gc_tuning)
@@ -248,13 +249,6 @@ def check(
             return run_check(options, Console.detect(), standby)
         finally:
             standby.close()  # the run failed early, or never needed it
-
-
-def _warm_up() -> None:
-    # The standby's first task (it runs there, in the forked process).
-    from fastapi_rules_lint.interfaces.worker import warm_up
-
-    warm_up()
 
 
 @cli.command(short_help="Show a rule's documentation.")

@@ -39,7 +39,7 @@ from fastapi_rules_lint.runner import parallel
 from fastapi_rules_lint.runner.parallel import Pool, chunk_size
 
 # The linter (LibCST, the semantics, the rules) is imported where a file is linted
-# (``Worker.__call__``, ``warm_up``): a process that only hands tasks to others (the
+# (``Worker.__call__``, ``lint.warm``): a process that only hands tasks to others (the
 # parent of a pool or of a standby, ``runner.standby``) never imports it.
 
 BATCH = 16
@@ -124,17 +124,6 @@ class Worker:
                 # what the user sees; the file's findings are lost either way.
                 pass
         return Outcome(task.display, (), error=message)
-
-
-def warm_up() -> None:
-    """Import the linter and build what its first file would (a standby process runs
-    this while its parent builds the views: ``runner.standby``)."""
-    from fastapi_rules_lint.lint.linter import lint_text
-    from fastapi_rules_lint.lint.registry import all_rules
-
-    all_rules()  # ends the startup's collector pause (``engine.gc_tuning``)
-    lint_text("", "<warm-up>")  # the native parser, the engine's lazy imports
-    gc_tuning.tune_for_linting()  # as a pool's workers do
 
 
 def resolve_jobs(jobs: int | None, task_count: int) -> int:

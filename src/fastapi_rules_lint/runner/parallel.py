@@ -21,9 +21,11 @@ Both phases of a run go through here: summarising the project's modules (``ast``
   starts at its parent's: forked after the project model and the views were built (234
   MB on a 2,000-module project), each worker peaked at 295 MB, while a fresh process
   lints the same files in under 90 MB (its own per-file growth is small). So ``check``
-  starts its workers once, before the model exists (right after reading the files, at
-  about 65 MB), and both phases use them: summarising, then linting (the views travel
-  with the tasks). Workers are forked all at once on the first submission.
+  starts its workers once, before the model exists (``Pool.start``: as soon as it has
+  found the files, before reading them), and both phases use them: summarising, then
+  linting (the views travel with the tasks). Workers are forked all at once on the
+  first submission; started early, each first imports the linter (its ``warm_up``),
+  in parallel with the parent's reading and model building.
 - **A standby below the threshold** (``runner.standby``): a run too small for a pool
   lints in the standby process the CLI forked at its start, if it has one
   (``Pool.standby``); a pool that lints closes it.
@@ -36,7 +38,7 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
-from fastapi_rules_lint.engine.gc_tuning import tune_for_linting
+from fastapi_rules_lint.engine.gc_tuning import forking_workers, tune_for_linting
 from fastapi_rules_lint.runner.standby import Standby
 
 # `multiprocessing` and `concurrent.futures.process` are imported where a pool starts:
@@ -96,15 +98,19 @@ class Pool:
         """The run's standby linter (``runner.standby``), when its caller started one:
         it lints when the pool does not (too few files); closed when the pool lints."""
 
-    def start(self, count: int) -> None:
+    def start(self, count: int, warm_up: Callable[[], None] | None = None) -> None:
         """Fork the workers now if ``count`` items would use them (see the module
         docstring: the earlier, the smaller they stay): they lint every file, so a
-        standby would only take a core from them."""
-        if self.executor_for(count) is not None:
+        standby would only take a core from them. ``warm_up``: what each runs first
+        (importing the linter while this process goes on)."""
+        if self.executor_for(count, warm_up) is not None:
             self.standby.close()
 
-    def executor_for(self, count: int) -> ProcessPoolExecutor | None:
-        """The running pool for a phase of ``count`` items; None: run in this process."""
+    def executor_for(
+        self, count: int, warm_up: Callable[[], None] | None = None
+    ) -> ProcessPoolExecutor | None:
+        """The running pool for a phase of ``count`` items; None: run in this process.
+        ``warm_up`` (when this call starts the pool): each worker's first task."""
         if self.is_broken or resolve_jobs(self.jobs, count) < 2:
             return None
         if self._executor is None:
@@ -114,9 +120,14 @@ class Pool:
             processes = resolve_jobs(self.jobs, count)
             try:
                 executor = ProcessPoolExecutor(
-                    max_workers=processes, mp_context=pool_context(), initializer=tune_for_linting
+                    max_workers=processes,
+                    mp_context=pool_context(),
+                    initializer=warm_up or tune_for_linting,
                 )
-                executor.submit(int)  # with fork, every worker is started now
+                # With fork, every worker is started now; one that warms up first keeps
+                # the startup's collector pause until its imports are done.
+                with forking_workers(keep_pause=warm_up is not None):
+                    executor.submit(int)
             except (OSError, NotImplementedError, BrokenProcessPool):
                 self.is_broken = True
                 return None
