@@ -12,7 +12,7 @@ from fastapi_rules_lint.project.model import ProjectModel
 from fastapi_rules_lint.project.modules import ModuleRef, absolute_target, module_ref
 from fastapi_rules_lint.project.summarise import summarise
 from fastapi_rules_lint.project.view import project_views
-from fastapi_rules_lint.runner.summaries import CACHE_NAME
+from fastapi_rules_lint.runner.summaries import CACHE_NAME, CachedSummary, SummaryCache
 from fastapi_rules_lint.runner.workspace import Workspace
 
 
@@ -266,7 +266,7 @@ def test_summaries_are_cached_and_a_corrupt_cache_is_an_empty_one(tmp_path: Path
     deps = tmp_path / "backend/app/deps.py"
     first = Workspace().view_for(deps)
     cache = tmp_path / ".fastapi_rules_cache" / CACHE_NAME
-    entries = json.loads(cache.read_bytes())["entries"]
+    entries = json.loads(cache.read_bytes().split(b"\n", 1)[0])["entries"]  # the header
     assert set(entries) == {
         "backend/app/__init__.py",
         "backend/app/deps.py",
@@ -275,8 +275,21 @@ def test_summaries_are_cached_and_a_corrupt_cache_is_an_empty_one(tmp_path: Path
     stamp = cache.stat().st_mtime_ns
     assert Workspace().view_for(deps) == first
     assert cache.stat().st_mtime_ns == stamp  # a warm run writes nothing
-    cache.write_text("{not json", encoding="utf-8")
-    assert Workspace().view_for(deps) == first
+    data = cache.read_bytes()
+    header, body = data.split(b"\n", 1)
+    longer = header.replace(b'"backend/app/deps.py": [', b'"backend/app/deps.py": [1, ')
+    assert longer != header and b'"version": "' in header
+    for corrupt in (
+        b"{not json",
+        data[:-1],  # cut short
+        data + b" ",  # something after the last summary
+        header + b"\n" + body[:-1] + b"}",  # the last summary broken
+        header.replace(b'"entries": {', b'"entries": {"x.py": [1, 2, "d", 999999], '),
+        longer + b"\n" + body,  # an entry of the wrong shape
+        header.replace(b'"version": "', b'"version": "x') + b"\n" + body,
+    ):
+        cache.write_bytes(corrupt)
+        assert Workspace().view_for(deps) == first, corrupt[:80]
 
 
 def test_an_edited_module_is_summarised_again(tmp_path: Path) -> None:
@@ -295,3 +308,24 @@ def test_an_excluded_or_unnamed_file_is_a_project_of_its_own(tmp_path: Path) -> 
     script = tmp_path / "backend/app/my-script.py"
     assert workspace.project_for(script).module_of(script) is None
     assert workspace.view_for(script).module == ModuleRef(".", "module")
+
+
+def test_the_summary_cache_reads_back_every_summary_it_wrote(tmp_path: Path) -> None:
+    # Written without their defaults (``runner.summaries``), read back equal: every
+    # module of the fixture projects and the bundled example app.
+    root = Path(__file__).parent.parent
+    sources = sorted(
+        [*(root / "tests/fixtures/projects").rglob("*.py"), *(root / "examples").rglob("*.py")]
+    )
+    written = SummaryCache(tmp_path)
+    made = {}
+    for index, source in enumerate(sources):
+        summary = summarise(source.read_text(encoding="utf-8"))
+        made[str(index)] = summary
+        written.put(str(index), CachedSummary(index, index, f"d{index}", summary))
+    written.save()
+    read = SummaryCache(tmp_path)
+    assert len(made) > 20
+    for key, summary in made.items():
+        assert read.stamp(key, int(key), int(key)) == f"d{key}"
+        assert read.summary(key) == summary, sources[int(key)]

@@ -7,7 +7,6 @@ is a miss (summarised again), never an error.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from fastapi_rules_lint.lint.settings import LintSettings
 from fastapi_rules_lint.rulebase.rule import Rule
 from fastapi_rules_lint.runner.summaries import CACHE_NAME, SummaryCache
 from fastapi_rules_lint.runner.workspace import Workspace
+from tests.test_warm_runs import rewrite_summaries
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.code)
@@ -34,14 +34,11 @@ def test_corrupted_cache_entry_is_a_miss(tmp_path: Path) -> None:
     (tmp_path / "b.py").write_text("from a import f\n")
     expected = Workspace(use_cache=True).project_for(tmp_path / "a.py").model
     path = next(tmp_path.rglob(CACHE_NAME))  # in the project's default cache folder
-    data = json.loads(path.read_bytes())
-    for entry in data["entries"].values():
-        entry["summary"] = '{"imports": 5}'  # valid JSON, not a summary
-    path.write_text(json.dumps(data))
+    keys = list(rewrite_summaries(path, b'{"imports": 5}'))  # valid JSON, not a summary
     cache = SummaryCache(path.parent)
-    assert all(cache.summary(key) is None for key in list(data["entries"]))
+    assert all(cache.summary(key) is None for key in keys)
     assert cache.is_changed
     again = Workspace(use_cache=True).project_for(tmp_path / "a.py").model
     assert again == expected
     repaired = SummaryCache(path.parent)
-    assert all(repaired.summary(key) is not None for key in data["entries"])
+    assert all(repaired.summary(key) is not None for key in keys)

@@ -232,6 +232,23 @@ def test_an_unwritable_folder_disables_the_cache_quietly(tmp_path: Path) -> None
         assert not cache.is_writable
 
 
+def rewrite_summaries(path: Path, summary: bytes) -> dict[str, bytes]:
+    """Replace every summary in the summary cache file ``path`` with ``summary`` (its
+    layout: ``runner.summaries``); returns the summaries it held."""
+    data = path.read_bytes()
+    end = data.index(b"\n")
+    header = json.loads(data[:end])
+    held: dict[str, bytes] = {}
+    at = end + 1
+    for key, entry in header["entries"].items():
+        held[key] = data[at : at + entry[3]]
+        at += entry[3]
+        entry[3] = len(summary)
+    body = summary * len(header["entries"])
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    return held
+
+
 def test_a_summary_that_does_not_validate_is_summarised_again(tmp_path: Path) -> None:
     from fastapi_rules_lint.runner.summaries import CACHE_NAME
     from fastapi_rules_lint.runner.workspace import Workspace
@@ -240,12 +257,10 @@ def test_a_summary_that_does_not_validate_is_summarised_again(tmp_path: Path) ->
     routes = root / "app" / "routes.py"
     first = Workspace().view_for(routes)
     cache = root / ".fastapi_rules_cache" / CACHE_NAME
-    index = json.loads(cache.read_text(encoding="utf-8"))
-    for entry in index["entries"].values():
-        entry["summary"] = '{"is_parsed": "not a bool", "functions": 3}'
-    cache.write_text(json.dumps(index), encoding="utf-8")
+    bad = b'{"is_parsed": "not a bool", "functions": 3}'
+    good = rewrite_summaries(cache, bad)
     workspace = Workspace()
     assert workspace.fingerprint_for(routes) == workspace.project_for(routes).fingerprint
     assert workspace.view_for(routes) == first
-    again = json.loads(cache.read_text(encoding="utf-8"))  # rewritten with good summaries
-    assert all(e["summary"] != index["entries"][k]["summary"] for k, e in again["entries"].items())
+    again = rewrite_summaries(cache, bad)  # rewritten with good summaries
+    assert again == good
