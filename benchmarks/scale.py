@@ -11,6 +11,8 @@ run's processes):
 - ``check --no-cache --jobs N`` for N = 1..``--max-jobs`` (default: the machine's cores):
   the scaling curve; efficiency = wall(1) / wall(N) (target >= 0.9 N at N = 2);
 - ``check`` warm: a run that fills the caches, then the same run again (timed);
+- ``check FILE`` right after an edit of the tree's largest module, the caches warm
+  (pre-commit's or an editor's case in a large project: the model is built again);
 - peak resident memory of the parent and of the largest worker process of each run
   (``getrusage``: the run is started through a small wrapper that reports
   ``RUSAGE_SELF`` and ``RUSAGE_CHILDREN`` maxima; target <= 150 MB per worker);
@@ -158,6 +160,8 @@ def tree_rows(
     subprocess.run(fill, cwd=cwd, capture_output=True, timeout=TIMEOUT)
     rows.append(timed(label, "check (warm)", fill, cwd, repeat, max_jobs))
     print(_line(rows[-1], rows), flush=True)
+    rows.append(edited_file_row(label, target, cwd, repeat))
+    print(_line(rows[-1], rows), flush=True)
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     if Path(ruff).exists():
         command = [
@@ -188,6 +192,29 @@ def tree_rows(
             )
             print(_line(rows[-1], rows), flush=True)
     return rows
+
+
+EDIT = "import sys, time; open(sys.argv[1], 'a').write(f'# edited {time.time_ns()}\\n')"
+"""Appends a comment no run has seen to the file named (a new edit for each repeat)."""
+
+
+def edited_file_row(label: str, target: Path, cwd: Path, repeat: int) -> Row:
+    """``check FILE`` right after an edit to FILE, in the warm project (what pre-commit
+    or an editor's save costs): the file's summary is made again, the others come from
+    the summary cache, and the project model is built. The file is restored after."""
+    module = max(target.rglob("*.py"), key=lambda path: (path.stat().st_size, str(path)))
+    original = module.read_bytes()
+    try:
+        return timed(
+            label,
+            "check FILE after an edit (warm)",
+            ours(module),
+            cwd,
+            repeat,
+            prepare=[sys.executable, "-c", EDIT, str(module)],
+        )
+    finally:
+        module.write_bytes(original)
 
 
 def _line(row: Row, rows: Sequence[Row]) -> str:
@@ -237,6 +264,9 @@ def summary(rows: Sequence[Row]) -> list[str]:
         warm = by_name.get("check (warm)")
         if warm and warm.wall:
             lines.append(f"{tree}: warm run {warm.wall:.2f} s")
+        edited = by_name.get("check FILE after an edit (warm)")
+        if edited and edited.wall:
+            lines.append(f"{tree}: check FILE after an edit {edited.wall:.2f} s")
     return lines
 
 
