@@ -261,7 +261,7 @@ def test_add_noqa(project: Path) -> None:
 def test_cache_is_used_and_survives_corruption(project: Path) -> None:
     _write(project / "a.py", ANY_SOURCE)
     first = run("check", "--select", "FRL103", "--output-format", "json")
-    entries = list((project / ".fastapi_rules_cache").glob("v*/*.json"))
+    entries = list((project / ".fastapi_rules_cache").glob("v*/index.*"))
     assert len(entries) == 1
     assert run("check", "--select", "FRL103", "--output-format", "json").stdout == first.stdout
     entries[0].write_text("{not json", encoding="utf-8")

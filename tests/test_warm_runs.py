@@ -23,6 +23,7 @@ from fastapi_rules_lint.engine.diagnostics import (
     TextEdit,
 )
 from fastapi_rules_lint.lint.settings import LintSettings
+from fastapi_rules_lint.records import pack, unpack
 
 DEPS = "def get_db() -> None:\n    return None\n"
 ROUTES = (
@@ -117,8 +118,9 @@ def test_the_cache_is_one_index_file(tmp_path: Path) -> None:
     _check(root, ".")
     folder = root / ".fastapi_rules_cache" / f"v{FORMAT}"
     assert [p.name for p in folder.iterdir()] == [INDEX_NAME]
-    index = json.loads((folder / INDEX_NAME).read_text(encoding="utf-8"))
-    assert set(index["entries"]) == {"app/__init__.py", "app/deps.py", "app/routes.py"}
+    unpacked = unpack((folder / INDEX_NAME).read_bytes())
+    assert unpacked is not None
+    assert set(unpacked[1]) == {"app/__init__.py", "app/deps.py", "app/routes.py"}
 
 
 # --- the index in-process ------------------------------------------------------------------
@@ -184,13 +186,16 @@ def test_a_corrupt_or_foreign_index_is_a_miss(tmp_path: Path, content: bytes | s
     if isinstance(content, bytes):
         cache.path.write_bytes(content)
     else:
-        index = json.loads(cache.path.read_text(encoding="utf-8"))
-        entry = index["entries"]["a.py"]
+        unpacked = unpack(cache.path.read_bytes())
+        assert unpacked is not None
+        fields, entries = unpacked
+        keys, rows = entries["a.py"]
         if content is None:
-            index["entries"]["a.py"] = {"not": "a list"}
+            entries["a.py"] = ([*keys, "a third key"], rows)
         else:
-            entry[2] = [["FRL103", "m", "1", 2, 1, 5, 1, None]]  # a row as a string
-        cache.path.write_text(json.dumps(index), encoding="utf-8")
+            assert json.loads(rows)[0][2] == 1
+            entries["a.py"] = (keys, b'[["FRL103", "m", "1", 2, 1, 5, 1, null]]')  # row "1"
+        cache.path.write_bytes(pack(fields, entries))
     assert _cache(tmp_path).lookup("a.py", key, lambda: "view") is None
 
 

@@ -1,6 +1,6 @@
 """A content-hash cache of lint results: one index file per cache folder.
 
-``<cache-dir>/v2/index.json`` maps each file's display path to its latest entry: two
+``<cache-dir>/v3/index.bin`` maps each file's display path to its latest entry: two
 keys and the file's diagnostics. It is read once, on the first lookup of a run, and
 written once, at the end (``Cache.save``), only when it changed.
 
@@ -17,9 +17,10 @@ an edited rule in a development install never serves stale results), every confi
 rule option and the code style fixes are laid out with. The index is for one run key:
 an index written under another run key is empty.
 
-Safety over cleverness: the index is plain JSON (nothing in it is ever executed), read
-with ``json`` and checked entry by entry; an index that cannot be read or parsed is an
-empty one, an entry of the wrong shape is a miss — never a crash. The index is written
+Safety over cleverness: the index is a ``records`` file, JSON throughout (nothing in it
+is ever executed): a header line with every path's two keys, then each path's
+diagnostics as JSON rows, parsed only when its keys hit. An index that cannot be read or
+parsed is an empty one, an entry of the wrong shape is a miss — never a crash. The index is written
 atomically (a temporary file, then ``os.replace``). Concurrent runs: the last writer
 wins, after merging what the index on disk holds for the files it did not check itself
 (written under the same run key). A cache folder that cannot be created or written
@@ -28,8 +29,10 @@ and a ``CACHEDIR.TAG`` like ruff's. Entries of files that no longer exist are ke
 until the folder is deleted (one small entry per path ever checked).
 
 JSON, not ``pickle`` (which executes what it loads) nor ``marshal`` (documented as unsafe
-on malformed data): on FastAPI's ``docs_src`` (487 files) the index is about 0.3 MB and
-``json.loads`` reads it in about 3 ms.
+on malformed data). The header and rows layout (``records``) spares a run that checks one
+file of a large project the rest: on the 2,000-module tree (63,000 diagnostics) reading
+and rewriting one JSON document cost such a run 0.33 s. The former index
+(``v2/index.json``) is removed when this one is written.
 """
 
 from __future__ import annotations
@@ -56,13 +59,19 @@ from fastapi_rules_lint.engine.diagnostics import (
 )
 from fastapi_rules_lint.engine.stamp import source_stamp
 from fastapi_rules_lint.lint.settings import LintSettings
+from fastapi_rules_lint.records import pack, unpack
 
 if TYPE_CHECKING:  # only a type here: importing the project model costs a warm run
     from fastapi_rules_lint.project.view import ModuleView
 
-FORMAT = "2"
-INDEX_NAME = "index.json"
+FORMAT = "3"
+INDEX_NAME = "index.bin"
+_FORMER = ("v2/index.json", "v2")
+"""Files (and then folders) of earlier formats, removed when the index is written."""
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# Created by fastapi-rules.\n"
+
+_Entry = tuple[str, str, bytes]
+"""A file's entry: its project key, its view key and its rows (JSON, parsed on a hit)."""
 
 _Row = list[object]
 """One diagnostic as stored: ``[code, message, row, column, end_row, end_column,
@@ -119,8 +128,8 @@ class Cache:
         self.path = folder / f"v{FORMAT}" / INDEX_NAME
         self.key = key
         self.is_writable = True
-        self._index: dict[str, list[object]] | None = None
-        self._changed: dict[str, list[object]] = {}
+        self._index: dict[str, _Entry] | None = None
+        self._changed: dict[str, _Entry] = {}
 
     @classmethod
     def open(cls, folder: Path, settings: LintSettings) -> Cache | None:
@@ -153,21 +162,22 @@ class Cache:
         """The cached diagnostics of ``path`` (None: a miss). ``view_key`` is called only
         when ``project_key`` misses; a hit through it refreshes the project key."""
         entry = self._entries().get(path)
-        if not isinstance(entry, list) or len(entry) != 3:
+        if entry is None:
             return None
         stored_project, stored_view, rows = entry
         if stored_project != project_key and stored_view != view_key():
             return None
         found = _from_rows(rows, path)
         if found is not None and stored_project != project_key:
-            self._changed[path] = [project_key, stored_view, rows]
+            self._changed[path] = (project_key, stored_view, rows)
         return found
 
     def store(
         self, path: str, project_key: str, view_key: str, diagnostics: Iterable[Diagnostic]
     ) -> None:
         """Remember ``diagnostics`` of ``path`` (written by ``save``)."""
-        self._changed[path] = [project_key, view_key, [_to_row(item) for item in diagnostics]]
+        rows = json.dumps([_to_row(item) for item in diagnostics], separators=(",", ":"))
+        self._changed[path] = (project_key, view_key, rows.encode())
 
     def save(self) -> None:
         """Write the index when it changed: merged with the one on disk (for the paths
@@ -176,13 +186,15 @@ class Cache:
             return
         entries = _read_index(self.path, self.key)  # another run may have written since
         entries.update(self._changed)
-        data = json.dumps({"key": self.key, "entries": entries}, separators=(",", ":"))
+        records = {path: ([project, view], rows) for path, (project, view, rows) in entries.items()}
+        data = pack({"key": self.key}, records)
         try:
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             try:
                 with os.fdopen(handle, "wb") as stream:
-                    stream.write(data.encode("utf-8", "surrogateescape"))
+                    stream.write(data)
                 os.replace(temporary, self.path)
+                _remove_former(self.folder)
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
@@ -193,23 +205,38 @@ class Cache:
         self._index = entries
         self._changed = {}
 
-    def _entries(self) -> dict[str, list[object]]:
+    def _entries(self) -> dict[str, _Entry]:
         if self._index is None:
             self._index = _read_index(self.path, self.key)
         return self._index
 
 
-def _read_index(path: Path, key: str) -> dict[str, list[object]]:
+def _read_index(path: Path, key: str) -> dict[str, _Entry]:
     """The entries of the index at ``path`` written under ``key``; empty when it is
-    missing, unreadable, not JSON, of another shape or of another run key."""
+    missing, unreadable, of another layout or of another run key. An entry of the wrong
+    shape is left out (a miss)."""
     try:
-        loaded = json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):
+        unpacked = unpack(path.read_bytes())
+    except OSError:
         return {}
-    if not isinstance(loaded, dict) or loaded.get("key") != key:
+    if unpacked is None or unpacked[0].get("key") != key:
         return {}
-    entries = loaded.get("entries")
-    return entries if isinstance(entries, dict) else {}
+    entries: dict[str, _Entry] = {}
+    for name, (keys, rows) in unpacked[1].items():
+        if len(keys) == 2 and isinstance(keys[0], str) and isinstance(keys[1], str):
+            entries[name] = (keys[0], keys[1], rows)
+    return entries
+
+
+def _remove_former(folder: Path) -> None:
+    """Remove the index files of earlier formats (see ``_FORMER``)."""
+    for name in _FORMER:
+        with contextlib.suppress(OSError):
+            former = folder / name
+            if former.is_dir():
+                former.rmdir()  # only when empty: nothing of anyone else's
+            else:
+                former.unlink()
 
 
 def _to_row(diagnostic: Diagnostic) -> _Row:
@@ -233,14 +260,15 @@ def _to_row(diagnostic: Diagnostic) -> _Row:
     ]
 
 
-def _from_rows(rows: object, path: str) -> tuple[Diagnostic, ...] | None:
-    """The diagnostics stored as ``rows`` (their filename set to ``path``); None when
-    anything has the wrong shape or type."""
-    if not isinstance(rows, list):
-        return None
+def _from_rows(data: bytes, path: str) -> tuple[Diagnostic, ...] | None:
+    """The diagnostics stored as ``data`` (JSON rows; their filename set to ``path``);
+    None when it is not JSON or anything has the wrong shape or type."""
     try:
+        rows = json.loads(data)
+        if not isinstance(rows, list):
+            return None
         return tuple(_from_row(row, path) for row in rows)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return None
 
 

@@ -9,14 +9,13 @@ version's cache is ignored and replaced. A corrupt or unreadable cache is
 an empty one, never an error; a cache that cannot be written is skipped silently (the
 run's results do not depend on it).
 
-The file is one line of JSON, the *header* (the version, and per path its size, time,
-hash and the length of its summary), then every summary's JSON, back to back, in the
-header's order. Nothing in it is ever executed (no ``pickle``). Why not one JSON
-document: a summary stored as a JSON string inside it (the layout before) had every
-quote escaped on writing and scanned on reading. On the 2,000-module tree (7 MB of
-summaries) reading the file took 0.18 s and rewriting it, as a run that changed one
-entry must, 0.29 s; the header is 0.1 MB, and writing copies the summaries it did not
-validate as bytes.
+The file is a ``records`` file: a header line (the version, and per path its size,
+time and hash), then every summary's JSON (defaults left out), back to back. Nothing in
+it is ever executed (no ``pickle``). Why not one JSON document: a summary stored as a
+JSON string inside it (the layout before) had every quote escaped on writing and
+scanned on reading. On the 2,000-module tree reading the file took 0.18 s and rewriting
+it, as a run that changed one entry must, 0.29 s; the header is 0.1 MB, and writing
+copies the summaries it did not validate as bytes.
 
 Loading is lazy: the header is parsed and checked (size, time, hash, lengths that fit
 the file); a summary is validated into a ``ModuleSummary`` when it is asked for
@@ -30,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -42,6 +40,7 @@ from pydantic import TypeAdapter, ValidationError
 from fastapi_rules_lint import __version__
 from fastapi_rules_lint.engine.stamp import source_stamp
 from fastapi_rules_lint.project.summary import SUMMARY_FORMAT, ModuleSummary
+from fastapi_rules_lint.records import pack, unpack
 
 CACHE_NAME = "summaries.bin"
 _FORMER_NAMES = ("summaries.json",)
@@ -174,10 +173,8 @@ class SummaryCache:
             if blob is None:  # defaults left out: half the size, same summary read back
                 blob = adapter.dump_json(entry.summary, exclude_defaults=True)
             raws[key] = _Raw(entry.size, entry.mtime_ns, entry.digest, blob)
-        entries = {key: [r.size, r.mtime_ns, r.digest, len(r.summary)] for key, r in raws.items()}
-        header = {"version": _version(), "entries": entries}
-        blobs = (raw.summary for raw in raws.values())  # in the header's order
-        data = b"".join([json.dumps(header).encode(), b"\n", *blobs])
+        entries = {key: ([r.size, r.mtime_ns, r.digest], r.summary) for key, r in raws.items()}
+        data = pack({"version": _version()}, entries)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _ensure_gitignore(self.path.parent)
@@ -201,29 +198,19 @@ class SummaryCache:
 def _read(path: Path) -> dict[str, _Raw]:
     """The entries of the cache file, their shape checked (not their summaries)."""
     try:
-        data = path.read_bytes()
-        end = data.index(b"\n")
-        header = json.loads(data[:end])
-    except (OSError, ValueError, RecursionError):
+        unpacked = unpack(path.read_bytes())
+    except OSError:
         return {}
-    if not isinstance(header, dict) or header.get("version") != _version():
-        return {}
-    entries = header.get("entries")
-    if not isinstance(entries, dict):
+    if unpacked is None or unpacked[0].get("version") != _version():
         return {}
     found: dict[str, _Raw] = {}
-    at = end + 1
-    for key, entry in entries.items():
-        if not (isinstance(entry, list) and len(entry) == 4):
-            return {}  # the offsets of what follows are unknown
-        size, mtime_ns, content_digest, length = entry
-        if type(length) is not int or length < 0 or at + length > len(data):
-            return {}
-        summary = data[at : at + length]
-        at += length
+    for key, (fields, summary) in unpacked[1].items():
+        if len(fields) != 3:
+            continue
+        size, mtime_ns, content_digest = fields
         if type(size) is int and type(mtime_ns) is int and isinstance(content_digest, str):
             found[key] = _Raw(size, mtime_ns, content_digest, summary)
-    return found if at == len(data) else {}
+    return found
 
 
 def _ensure_gitignore(folder: Path) -> None:
