@@ -20,13 +20,13 @@ an index written under another run key is empty.
 Safety over cleverness: the index is a ``records`` file, JSON throughout (nothing in it
 is ever executed): a header line with every path's two keys, then each path's
 diagnostics as JSON rows, parsed only when its keys hit. An index that cannot be read or
-parsed is an empty one, an entry of the wrong shape is a miss — never a crash. The index is written
-atomically (a temporary file, then ``os.replace``). Concurrent runs: the last writer
-wins, after merging what the index on disk holds for the files it did not check itself
-(written under the same run key). A cache folder that cannot be created or written
-disables the cache for the run, silently. The folder carries a ``.gitignore`` (``*``)
-and a ``CACHEDIR.TAG`` like ruff's. Entries of files that no longer exist are kept
-until the folder is deleted (one small entry per path ever checked).
+parsed is an empty one, an entry of the wrong shape is a miss — never a crash. The index
+is written atomically (a temporary file, then ``os.replace``). Concurrent runs: the last
+writer wins, after merging what the index on disk holds for the files it did not check
+itself (written under the same run key). A cache folder that cannot be created or
+written disables the cache for the run, silently. The folder carries a ``.gitignore``
+(``*``) and a ``CACHEDIR.TAG`` like ruff's. Entries of files that no longer exist are
+kept until the folder is deleted (one small entry per path ever checked).
 
 JSON, not ``pickle`` (which executes what it loads) nor ``marshal`` (documented as unsafe
 on malformed data). The header and rows layout (``records``) spares a run that checks one
